@@ -52,7 +52,8 @@ export interface Scheduler {
   /**
    * Control path. `dests` is the service's list in kernel order (newest first); `change` says
    * which kernel hook this corresponds to and `changed` the dest it concerns (null for Init).
-   * For Del, `changed` is no longer in `dests`.
+   * For Del, `changed` is no longer in `dests`. Init may come with a non-empty list: the kernel
+   * binds a scheduler to an existing service (ipvsadm -E -s) by calling init_service over it.
    */
   update(dests: readonly Dest[], change: DestChangeCode, changed: Dest | null): void;
   /** Periodic maintenance (lblc/lblcr cache expiry); called by the engine about once a second. */

@@ -10,6 +10,8 @@
  * the kernel's `addr_fold` used by dh, sh, mh and lblc.
  */
 
+import { Stats } from '../stats.js';
+
 /** Forwarding method codes (kernel IP_VS_CONN_F_MASQ/TUNNEL/DROUTE). */
 export const Fwd = { Nat: 0, Tun: 1, Dr: 2 } as const;
 export type FwdCode = (typeof Fwd)[keyof typeof Fwd];
@@ -38,9 +40,25 @@ export class Dest {
   inactConns: number;
   persistConns: number;
   flags: number;
+  /** Id of the service this dest belongs to. */
+  readonly svcId: number;
+  /** Next-hop MAC (48 bits) for DR/TUN/NAT output; -1 while unresolved. */
+  mac: number;
+  readonly stats: Stats;
 
-  constructor(id: number, af: 4 | 6, addr: Uint32Array, port: number, fwd: FwdCode, weight: number) {
+  constructor(
+    id: number,
+    svcId: number,
+    af: 4 | 6,
+    addr: Uint32Array,
+    port: number,
+    fwd: FwdCode,
+    weight: number,
+  ) {
     this.id = id;
+    this.svcId = svcId;
+    this.mac = -1;
+    this.stats = new Stats();
     this.af = af;
     this.addr = new Uint32Array(4);
     const words = af === 4 ? 1 : 4;
