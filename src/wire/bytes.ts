@@ -45,3 +45,15 @@ export function copyBytes(dst: Uint8Array, dOff: number, src: Uint8Array, sOff: 
   }
   for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i]!;
 }
+
+/** A 48-bit big-endian value (a MAC address) as an exact integer number (< 2^48). */
+export function rd48(b: Uint8Array, o: number): number {
+  return ((b[o]! << 8) | b[o + 1]!) * 0x100000000 + rd32(b, o + 2);
+}
+
+export function wr48(b: Uint8Array, o: number, v: number): void {
+  const hi = Math.floor(v / 0x100000000);
+  b[o] = hi >>> 8;
+  b[o + 1] = hi;
+  wr32(b, o + 2, v >>> 0);
+}
