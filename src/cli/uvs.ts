@@ -7,12 +7,17 @@ import { parseArgs } from 'node:util';
 import { loadNative, PROBE_NAMES } from '../io/native.js';
 import { UVS_VERSION } from './version.js';
 import { errnoName } from '../io/errno.js';
+import { runReplay } from '../daemon/replay.js';
+import { formatSummary } from './replay-summary.js';
 
 const USAGE = `uvs ${UVS_VERSION}: userspace Linux Virtual Server
 
 Usage: uvs <command> [options]
 
 Commands:
+  replay           run a pcap/pcapng capture through the engine offline:
+                   uvs replay --rules FILE --in IN.pcap --out OUT.pcap [--local-ip IP]...
+                              [--local-mac MAC] [--neigh IP=MAC]... [--seed N] [--json]
   probe            report which kernel packet-I/O capabilities this host offers
                    (AF_PACKET, TPACKET_V3, fanout, PACKET_IGNORE_OUTGOING, TUN, raw IPIP)
 
@@ -34,6 +39,55 @@ function probe(json: boolean): number {
   return 0;
 }
 
+function replay(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      rules: { type: 'string' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'local-ip': { type: 'string', multiple: true },
+      'local-mac': { type: 'string' },
+      neigh: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  for (const need of ['rules', 'in', 'out'] as const) {
+    if (values[need] === undefined) {
+      process.stderr.write(`uvs replay: --${need} is required\n`);
+      return 2;
+    }
+  }
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    process.stderr.write(`uvs replay: --seed takes an integer from 0 to 4294967295\n`);
+    return 2;
+  }
+  const tty = process.stderr.isTTY && values.json !== true;
+  const summary = runReplay({
+    rulesPath: values.rules!,
+    inPath: values.in!,
+    outPath: values.out!,
+    localIps: values['local-ip'] ?? [],
+    localMac: values['local-mac'] ?? '',
+    neighbors: values.neigh ?? [],
+    seed,
+    ...(tty
+      ? {
+          onProgress: (frames: number, offset: number) =>
+            process.stderr.write(`\r${frames} frames, ${(offset / 1e6).toFixed(1)} MB`),
+        }
+      : {}),
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  process.stdout.write(
+    values.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary),
+  );
+  return 0;
+}
+
 function main(argv: string[]): number {
   const cmd = argv[0];
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
@@ -46,6 +100,8 @@ function main(argv: string[]): number {
   }
   const rest = argv.slice(1);
   switch (cmd) {
+    case 'replay':
+      return replay(rest);
     case 'probe': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
       return probe(values.json === true);
@@ -60,5 +116,7 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
   process.stderr.write(`uvs: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = (err as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
+  const code = (err as { code?: unknown }).code;
+  process.exitCode =
+    typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || code === 'UVS_ERR_USAGE') ? 2 : 1;
 }

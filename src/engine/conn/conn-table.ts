@@ -431,6 +431,20 @@ export class ConnTable {
     this.count--;
   }
 
+  /**
+   * Make template i unfindable, as ip_vs_conn.c `ip_vs_check_template()` does when its dest went
+   * away: its vport becomes 0xffff and it is rehashed; it lives on until it expires so the conns
+   * it controls keep their link.
+   */
+  invalidateTemplate(i: number): void {
+    if (this.vport[i] === 0xffff) return;
+    this.unhash(i);
+    this.vport[i] = 0xffff;
+    const hin = this.hashIn(this.af[i]!, this.proto[i]!, this.caddrOf(i), 0, this.vaddrOf(i), 0xffff);
+    this.nextIn[i] = this.buckets[hin]!;
+    this.buckets[hin] = i * 2 + DIR_IN;
+  }
+
   /** True when index i holds a live conn (for listings). */
   live(i: number): boolean {
     return this.af[i] !== 0;

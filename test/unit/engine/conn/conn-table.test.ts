@@ -183,12 +183,12 @@ test('many conns in a small bucket array: every one is found and removable', (t)
   for (let p = 0; p < 2048; p++)
     idx.push(table.create(4, TCP, C1, 1024 + p, VIP, 80, d, Fwd.Nat, 0, 0, 9e9, -1));
   for (let p = 0; p < 2048; p++) {
-    t.is(table.lookupIn(4, TCP, C1, 1024 + p, VIP, 80, 0), idx[p]);
-    t.is(table.lookupOut(4, TCP, d.addr, 80, C1, 1024 + p, 0), idx[p]);
+    t.is(table.lookupIn(4, TCP, C1, 1024 + p, VIP, 80, 0), idx[p]!);
+    t.is(table.lookupOut(4, TCP, d.addr, 80, C1, 1024 + p, 0), idx[p]!);
   }
   for (let p = 0; p < 2048; p += 2) table.remove(idx[p]!);
   for (let p = 0; p < 2048; p++) {
-    t.is(table.lookupIn(4, TCP, C1, 1024 + p, VIP, 80, 0), p % 2 === 0 ? -1 : idx[p]);
+    t.is(table.lookupIn(4, TCP, C1, 1024 + p, VIP, 80, 0), p % 2 === 0 ? -1 : idx[p]!);
   }
   t.is(d.activeConns, 1024);
 });

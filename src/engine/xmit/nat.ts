@@ -1,0 +1,90 @@
+/**
+ * NAT forwarding (LVS-NAT, `-m`): inbound, vaddr:vport becomes daddr:dport; on the real server's
+ * replies, daddr:dport becomes vaddr:vport again. Checksums are patched incrementally (RFC 1624):
+ * the IPv4 header checksum, and the TCP/UDP checksum for both the port and the pseudo-header
+ * address, so a checksum that was wrong stays wrong (hostile-inputs row 10; the kernel's
+ * tcp_fast_csum_update). A UDP checksum of 0 (none, IPv4) stays 0. TTL / hop limit is decremented
+ * in both directions (kernel-cases nat-wrr-3: 64 -> 63 each way); IP IDs are kept.
+ * Preconditions (checked by the caller): TTL > 1, next-hop MAC known, the size fits.
+ * Must not: allocate or throw.
+ */
+import type { Dest } from '../service/dest.js';
+import type { PacketCtx } from '../packet-ctx.js';
+import type { EngineState } from '../state.js';
+import { addrSum6 } from '../../wire/ipv6.js';
+
+const TCP = 6;
+
+/** HOT PATH. Client -> real server: destination becomes (dest.addr, dport). */
+export function natIn(st: EngineState, ctx: PacketCtx, dest: Dest, dport: number): void {
+  const tcp = ctx.flow.proto === TCP;
+  if (ctx.flow.af === 4) {
+    const old = ctx.ip4.dst();
+    const daddr = dest.addr[0]!;
+    ctx.ip4.rewriteDst(daddr);
+    ctx.ip4.decTtl();
+    if (tcp) {
+      ctx.tcp.pseudoReplace32(old, daddr);
+      ctx.tcp.rewriteDstPort(dport);
+    } else {
+      ctx.udp.pseudoReplace32(old, daddr);
+      ctx.udp.rewriteDstPort(dport);
+    }
+  } else {
+    const oldSum = ctx.ip6.dstSum();
+    ctx.ip6.setDst(dest.addr);
+    ctx.ip6.decHopLimit();
+    const newSum = addrSum6(dest.addr);
+    if (tcp) {
+      ctx.tcp.pseudoReplaceSums(oldSum, newSum);
+      ctx.tcp.rewriteDstPort(dport);
+    } else {
+      ctx.udp.pseudoReplaceSums(oldSum, newSum);
+      ctx.udp.rewriteDstPort(dport);
+    }
+  }
+  ctx.eth.setDst(dest.mac);
+  ctx.eth.setSrc(st.localMac);
+  ctx.outOff = ctx.off;
+  ctx.outLen = ctx.l3off + ctx.ipLen - ctx.off;
+}
+
+/** HOT PATH. Real server -> client: source becomes (vaddr, vport), sent to the client's MAC. */
+export function natOut(
+  st: EngineState,
+  ctx: PacketCtx,
+  vaddr: Uint32Array,
+  vport: number,
+  clientMac: number,
+): void {
+  const tcp = ctx.flow.proto === TCP;
+  if (ctx.flow.af === 4) {
+    const old = ctx.ip4.src();
+    const v = vaddr[0]!;
+    ctx.ip4.rewriteSrc(v);
+    ctx.ip4.decTtl();
+    if (tcp) {
+      ctx.tcp.pseudoReplace32(old, v);
+      ctx.tcp.rewriteSrcPort(vport);
+    } else {
+      ctx.udp.pseudoReplace32(old, v);
+      ctx.udp.rewriteSrcPort(vport);
+    }
+  } else {
+    const oldSum = ctx.ip6.srcSum();
+    ctx.ip6.setSrc(vaddr);
+    ctx.ip6.decHopLimit();
+    const newSum = addrSum6(vaddr);
+    if (tcp) {
+      ctx.tcp.pseudoReplaceSums(oldSum, newSum);
+      ctx.tcp.rewriteSrcPort(vport);
+    } else {
+      ctx.udp.pseudoReplaceSums(oldSum, newSum);
+      ctx.udp.rewriteSrcPort(vport);
+    }
+  }
+  ctx.eth.setDst(clientMac);
+  ctx.eth.setSrc(st.localMac);
+  ctx.outOff = ctx.off;
+  ctx.outLen = ctx.l3off + ctx.ipLen - ctx.off;
+}
