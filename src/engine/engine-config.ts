@@ -162,6 +162,39 @@ export function setTimeouts(st: EngineState, tcpSec: number, tcpFinSec: number, 
   if (tcpSec > 0) st.tcpTimeoutsMs[TcpState.Established] = tcpSec * 1000;
   if (tcpFinSec > 0) st.tcpTimeoutsMs[TcpState.FinWait] = tcpFinSec * 1000;
   if (udpSec > 0) st.udpTimeoutMs = udpSec * 1000;
+  for (const svc of st.services.all) if (svc.tcpTimeoutsMs !== null) rebuildServiceTimeouts(st, svc);
+}
+
+/**
+ * Per-service timeouts (an extension no LVS has): TCP ESTABLISHED and FIN_WAIT and the UDP
+ * timeout for this service only, in seconds; 0 keeps the engine-wide value for that state.
+ * Applies to packets from now on (each packet re-arms its conn with the current timeout).
+ */
+export function setServiceTimeouts(
+  st: EngineState,
+  svc: Service,
+  tcpSec: number,
+  tcpFinSec: number,
+  udpSec: number,
+): void {
+  svc.timeoutOverride[0] = tcpSec;
+  svc.timeoutOverride[1] = tcpFinSec;
+  svc.timeoutOverride[2] = udpSec;
+  rebuildServiceTimeouts(st, svc);
+}
+
+/** The service's TCP table: the engine's with this service's overrides on top. */
+function rebuildServiceTimeouts(st: EngineState, svc: Service): void {
+  const [tcpSec, tcpFinSec, udpSec] = svc.timeoutOverride;
+  if (tcpSec === 0 && tcpFinSec === 0) {
+    svc.tcpTimeoutsMs = null;
+  } else {
+    const t = Float64Array.from(st.tcpTimeoutsMs);
+    if (tcpSec! > 0) t[TcpState.Established] = tcpSec! * 1000;
+    if (tcpFinSec! > 0) t[TcpState.FinWait] = tcpFinSec! * 1000;
+    svc.tcpTimeoutsMs = t;
+  }
+  svc.udpTimeoutMs = udpSec! * 1000;
 }
 
 /** The current `--set` triple in seconds. */

@@ -33,6 +33,8 @@ export class Service {
   tcpTimeoutsMs: Float64Array | null;
   /** Per-service UDP timeout in ms; 0 uses the engine's. */
   udpTimeoutMs: number;
+  /** The per-service overrides in seconds (tcp, tcpfin, udp; 0 = engine-wide), kept to rebuild the table. */
+  readonly timeoutOverride: Uint32Array;
   /** Dests in kernel order, newest first. */
   readonly dests: Dest[];
   readonly stats: Stats;
@@ -60,6 +62,7 @@ export class Service {
     if (af === 4) this.netmask.fill(0, 1);
     this.tcpTimeoutsMs = null;
     this.udpTimeoutMs = 0;
+    this.timeoutOverride = new Uint32Array(3);
     this.dests = [];
     this.stats = new Stats();
     sched.update(this.dests, DestChange.Init, null);
