@@ -88,7 +88,10 @@ test('guardRuleset refuses names that could inject nft syntax', (t) => {
 });
 
 test.serial('guard: the kernel stops answering the VIP service, and only it', (t) => {
-  if (!isRoot) return t.pass('needs root');
+  if (!isRoot) {
+    t.pass('needs root');
+    return;
+  }
   withRig('a', (client, director) => {
     t.is(probe(client, '10.0.0.10', 80), 'refused', 'without the guard the kernel RSTs the SYN');
     installGuard(spec, { netns: director });
@@ -102,7 +105,10 @@ test.serial('guard: the kernel stops answering the VIP service, and only it', (t
 });
 
 test.serial('guard: reinstalling (a restart after kill -9) replaces the table, never duplicates it', (t) => {
-  if (!isRoot) return t.pass('needs root');
+  if (!isRoot) {
+    t.pass('needs root');
+    return;
+  }
   withRig('b', (_client, director) => {
     installGuard(spec, { netns: director });
     installGuard(
@@ -121,7 +127,10 @@ test.serial('guard: reinstalling (a restart after kill -9) replaces the table, n
 });
 
 test.serial('guard: a ruleset nft rejects fails with nft’s reason and leaves no table', (t) => {
-  if (!isRoot) return t.pass('needs root');
+  if (!isRoot) {
+    t.pass('needs root');
+    return;
+  }
   withRig('c', (_client, director) => {
     const bad = {
       ...spec,
