@@ -9,11 +9,16 @@
  */
 import { addrWords } from './addr-text.js';
 import { UvsError, IPVS_MSG } from './errors.js';
-import type { DestSpec, RuleSet, ServiceSpec } from './model.js';
+import { destKey, emptyRuleSet, serviceKey, type DestSpec, type RuleSet, type ServiceSpec } from './model.js';
 import {
   addDest,
   addService,
   ConfigErr,
+  delDest,
+  delService,
+  editDest,
+  editService,
+  exactService,
   setTimeouts,
   type DestParams,
   type ServiceParams,
@@ -102,28 +107,122 @@ export function configError(code: number): UvsError {
   }
 }
 
+/** One planned engine change; everything is converted before the first change is made. */
+type Step =
+  | { kind: 'del-svc'; svc: ServiceParams }
+  | { kind: 'edit-svc'; svc: ServiceParams }
+  | { kind: 'add-svc'; svc: ServiceParams }
+  | { kind: 'del-dest'; svc: ServiceParams; dest: DestParams }
+  | { kind: 'edit-dest'; svc: ServiceParams; dest: DestParams }
+  | { kind: 'add-dest'; svc: ServiceParams; dest: DestParams };
+
+function sameService(a: ServiceSpec, b: ServiceSpec): boolean {
+  return (
+    a.sched === b.sched &&
+    a.timeout === b.timeout &&
+    a.netmask === b.netmask &&
+    a.pe === b.pe &&
+    a.flags.persistent === b.flags.persistent &&
+    a.flags.onePacket === b.flags.onePacket &&
+    a.flags.schedFlags === b.flags.schedFlags
+  );
+}
+
+function sameDest(a: DestSpec, b: DestSpec): boolean {
+  return (
+    a.fwd === b.fwd &&
+    a.weight === b.weight &&
+    a.uThreshold === b.uThreshold &&
+    a.lThreshold === b.lThreshold &&
+    a.tunType === b.tunType &&
+    a.tunPort === b.tunPort &&
+    a.tunCsum === b.tunCsum
+  );
+}
+
+/** The engine changes that turn rule set `from` into `to` (deletions, then edits, then additions). */
+export function planSync(from: RuleSet, to: RuleSet): Step[] {
+  const before = new Map(from.services.map((r) => [serviceKey(r.svc), r]));
+  const after = new Map(to.services.map((r) => [serviceKey(r.svc), r]));
+  const dels: Step[] = [];
+  const edits: Step[] = [];
+  const adds: Step[] = [];
+  for (const [k, r] of before) if (!after.has(k)) dels.push({ kind: 'del-svc', svc: serviceParams(r.svc) });
+  for (const [k, r] of after) {
+    const svc = serviceParams(r.svc);
+    const old = before.get(k);
+    if (old === undefined) {
+      adds.push({ kind: 'add-svc', svc });
+      for (const d of r.dests) adds.push({ kind: 'add-dest', svc, dest: destParams(d) });
+      continue;
+    }
+    if (!sameService(old.svc, r.svc)) edits.push({ kind: 'edit-svc', svc });
+    const oldDests = new Map(old.dests.map((d) => [destKey(d), d]));
+    const newDests = new Map(r.dests.map((d) => [destKey(d), d]));
+    for (const [dk, d] of oldDests)
+      if (!newDests.has(dk)) dels.push({ kind: 'del-dest', svc, dest: destParams(d) });
+    for (const d of r.dests) {
+      const o = oldDests.get(destKey(d));
+      if (o === undefined) adds.push({ kind: 'add-dest', svc, dest: destParams(d) });
+      else if (!sameDest(o, d)) edits.push({ kind: 'edit-dest', svc, dest: destParams(d) });
+    }
+  }
+  return [...dels, ...edits, ...adds];
+}
+
+/**
+ * Make the engine's services and dests equal `to`, given that they equal `from` now: services and
+ * dests that did not change are not touched, so their conns, counters and scheduler state survive
+ * (SIGHUP reload, control-socket changes). New dests are added in rule-set order, so each goes to
+ * the head of its list as `ipvsadm -a` would put it. Everything is converted and checked first;
+ * an error changes nothing.
+ */
+export function syncRuleSet(st: EngineState, from: RuleSet, to: RuleSet): void {
+  const steps = planSync(from, to);
+  for (const s of steps) {
+    if ((s.kind === 'add-svc' || s.kind === 'edit-svc') && getScheduler(s.svc.sched) === null) {
+      throw configError(ConfigErr.BadScheduler);
+    }
+    if (
+      (s.kind === 'add-dest' || s.kind === 'edit-dest') &&
+      s.dest.lThreshold !== 0 &&
+      s.dest.uThreshold !== 0
+    ) {
+      if (s.dest.lThreshold > s.dest.uThreshold) throw configError(ConfigErr.BadThreshold);
+    }
+  }
+  for (const s of steps) {
+    if (s.kind === 'add-svc') {
+      const id = addService(st, s.svc);
+      if (id < 0) throw configError(id);
+      continue;
+    }
+    const svc = exactService(st, s.svc);
+    if (svc === null) throw configError(ConfigErr.NoSuchService);
+    if (s.kind === 'del-svc') delService(st, svc);
+    else if (s.kind === 'edit-svc') {
+      const rc = editService(st, svc, s.svc);
+      if (rc < 0) throw configError(rc);
+    } else if (s.kind === 'add-dest') {
+      const rc = addDest(st, svc, s.dest);
+      if (rc < 0) throw configError(rc);
+    } else {
+      const d = svc.findDest(s.dest.addr, s.dest.port);
+      if (d === null) throw configError(ConfigErr.NoSuchDest);
+      if (s.kind === 'del-dest') delDest(st, svc, d);
+      else {
+        const rc = editDest(svc, d, s.dest);
+        if (rc < 0) throw configError(rc);
+      }
+    }
+  }
+}
+
 /**
  * Load a rule set into an engine that has no services yet, in file order (so dest list order,
  * and with it every scheduler's pick order, matches what `ipvsadm -R` builds in the kernel).
- * Everything is converted and checked before the first change, so an error applies nothing.
  */
 export function loadRuleSet(st: EngineState, rs: RuleSet, timeouts: IpvsTimeouts | null): void {
-  const plan = rs.services.map((r) => ({ svc: serviceParams(r.svc), dests: r.dests.map(destParams) }));
-  for (const p of plan) {
-    if (getScheduler(p.svc.sched) === null) throw configError(ConfigErr.BadScheduler);
-    for (const d of p.dests) {
-      if (d.lThreshold !== 0 && d.uThreshold !== 0 && d.lThreshold > d.uThreshold)
-        throw configError(ConfigErr.BadThreshold);
-    }
-  }
-  for (const p of plan) {
-    const id = addService(st, p.svc);
-    if (id < 0) throw configError(id);
-    const svc = st.svcs[id]!;
-    for (const d of p.dests) {
-      const rc = addDest(st, svc, d);
-      if (rc < 0) throw configError(rc);
-    }
-  }
+  syncRuleSet(st, emptyRuleSet(), rs);
   if (timeouts !== null) setTimeouts(st, timeouts.tcp, timeouts.tcpFin, timeouts.udp);
 }
