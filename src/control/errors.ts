@@ -34,7 +34,10 @@ export type UvsErrorCode =
   | 'UVS_ERR_INVALID' // kernel EINVAL
   | 'UVS_ERR_UNRESOLVED' // a host or service name that the caller must resolve (no DNS here)
   | 'UVS_ERR_BAD_RULE' // a rules file line that ipvsadm -R would reject
-  | 'UVS_ERR_UNSUPPORTED'; // valid ipvsadm, not implemented by uvs (fwmark, sctp, sync daemon...)
+  | 'UVS_ERR_UNSUPPORTED' // valid ipvsadm, not implemented by uvs (fwmark, sctp, sync daemon...)
+  | 'UVS_ERR_BAD_REQUEST' // control API: malformed request (shape, types, sizes, unknown op)
+  | 'UVS_ERR_VERSION' // control API: a request version this daemon does not speak
+  | 'UVS_ERR_INTERNAL'; // control API: an unexpected failure inside the daemon (a bug)
 
 /** Exit statuses ipvsadm uses. */
 export const EXIT_PARSE = 2; // fail(2, ...)
@@ -95,6 +98,9 @@ function defaultExit(code: UvsErrorCode): number {
     case 'UVS_ERR_NO_DAEMON':
     case 'UVS_ERR_INVALID':
     case 'UVS_ERR_UNSUPPORTED':
+    case 'UVS_ERR_BAD_REQUEST':
+    case 'UVS_ERR_VERSION':
+    case 'UVS_ERR_INTERNAL':
       return EXIT_KERNEL;
     case 'UVS_ERR_USAGE':
     case 'UVS_ERR_ILLEGAL_OPTION':
