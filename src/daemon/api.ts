@@ -53,13 +53,13 @@ export class ControlApi {
   }
 
   /** Replace the whole table by diff (uvsd --rules at start and on SIGHUP). */
-  replaceRules(next: RuleSet, timeouts: IpvsTimeouts | null): void {
-    this.plane.sync(this.rules, next);
+  async replaceRules(next: RuleSet, timeouts: IpvsTimeouts | null): Promise<void> {
+    await this.plane.sync(this.rules, next);
     this.rules = next;
-    if (timeouts !== null) this.plane.setTimeouts(timeouts);
+    if (timeouts !== null) await this.plane.setTimeouts(timeouts);
   }
 
-  handle(request: unknown): ApiResponse {
+  async handle(request: unknown): Promise<ApiResponse> {
     const id = isObject(request) && isScalar(request['id']) ? request['id'] : null;
     try {
       if (!isObject(request)) throw bad('request must be a JSON object');
@@ -69,7 +69,7 @@ export class ControlApi {
       const args = request['args'] ?? {};
       if (typeof op !== 'string') throw bad('op must be a string');
       if (!isObject(args)) throw bad('args must be an object');
-      return { v: 1, id, ok: true, result: this.dispatch(op, args) };
+      return { v: 1, id, ok: true, result: await this.dispatch(op, args) };
     } catch (err) {
       const e =
         err instanceof UvsError
@@ -81,53 +81,53 @@ export class ControlApi {
     }
   }
 
-  private dispatch(op: string, args: Record<string, unknown>): unknown {
+  private async dispatch(op: string, args: Record<string, unknown>): Promise<unknown> {
     switch (op) {
       case 'status':
-        return this.status();
+        return await this.status();
       case 'command':
-        return this.command(argvOf(args));
+        return await this.command(argvOf(args));
       case 'restore':
-        return this.restore(args['text']);
+        return await this.restore(args['text']);
       case 'save':
         return { text: formatRulesSave(this.rules, { numeric: true }), ruleset: this.rules };
       case 'list':
-        return this.plane.list(keyOf(args['service']));
+        return await this.plane.list(keyOf(args['service']));
       case 'list-conns':
-        return this.plane.listConns();
+        return await this.plane.listConns();
       case 'get-timeouts':
-        return this.plane.timeouts();
+        return await this.plane.timeouts();
       default:
         throw bad(`unknown op '${op}'`);
     }
   }
 
-  private status(): unknown {
+  private async status(): Promise<unknown> {
     return {
       version: this.version,
       api: API_VERSION,
       uptimeS: Math.floor((Date.now() - this.started) / 1000),
       services: this.rules.services.length,
       dests: this.rules.services.reduce((n, s) => n + s.dests.length, 0),
-      ...this.plane.status(),
+      ...(await this.plane.status()),
     };
   }
 
   /** One numeric ipvsadm command line that changes the table, the counters or the timeouts. */
-  private command(argv: string[]): unknown {
+  private async command(argv: string[]): Promise<unknown> {
     const parsed = parseIpvsadmArgs(argv);
     if (parsed.kind === 'error') throw parsed.error;
     const cmd: ParsedCommand = parsed;
     switch (cmd.kind) {
       case 'zero':
         if (cmd.svc !== null) this.requireService(cmd.svc);
-        this.plane.zero(cmd.svc);
+        await this.plane.zero(cmd.svc);
         return {};
       case 'set-timeouts':
-        this.plane.setTimeouts(cmd.timeouts);
-        return this.plane.timeouts();
+        await this.plane.setTimeouts(cmd.timeouts);
+        return await this.plane.timeouts();
       case 'clear':
-        return this.commit({ services: [] });
+        return await this.commit({ services: [] });
       case 'add-service':
       case 'edit-service':
       case 'delete-service':
@@ -137,7 +137,7 @@ export class ControlApi {
         const next = cloneRuleSet(this.rules);
         const err = applyCommand(next, cmd);
         if (err !== null) throw err;
-        return this.commit(next);
+        return await this.commit(next);
       }
       case 'restore':
         throw bad("use op 'restore' with args.text for -R");
@@ -151,19 +151,19 @@ export class ControlApi {
     }
   }
 
-  private restore(text: unknown): unknown {
+  private async restore(text: unknown): Promise<unknown> {
     if (typeof text !== 'string') throw bad('args.text must be a string');
     if (Buffer.byteLength(text) > MAX_RESTORE_BYTES)
       throw bad(`restore text over ${MAX_RESTORE_BYTES} bytes`);
     const parsed = parseRulesFile(text, { base: this.rules });
     if (!parsed.ok) throw parsed.error;
-    const result = this.commit(parsed.ruleset);
-    if (parsed.timeouts !== null) this.plane.setTimeouts(parsed.timeouts);
+    const result = await this.commit(parsed.ruleset);
+    if (parsed.timeouts !== null) await this.plane.setTimeouts(parsed.timeouts);
     return result;
   }
 
-  private commit(next: RuleSet): unknown {
-    this.plane.sync(this.rules, next);
+  private async commit(next: RuleSet): Promise<unknown> {
+    await this.plane.sync(this.rules, next);
     this.rules = next;
     return { services: next.services.length };
   }

@@ -73,14 +73,24 @@ export interface ConnJson {
   template: boolean;
 }
 
+export interface ListJson {
+  services: ServiceJson[];
+  totals: StatsJson;
+  connTableSize: number;
+}
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/** Every method may answer now or later (a worker-thread plane answers by message). */
 export interface DataPlane {
-  sync(from: RuleSet, to: RuleSet): void;
-  setTimeouts(t: IpvsTimeouts): void;
-  zero(svc: ServiceKey | null): void;
-  timeouts(): IpvsTimeouts;
-  list(svc: ServiceKey | null): { services: ServiceJson[]; totals: StatsJson; connTableSize: number };
-  listConns(): ConnJson[];
-  status(): Record<string, unknown>;
+  /** Throws (or rejects with) a UvsError and changes nothing when the change cannot be made. */
+  sync(from: RuleSet, to: RuleSet): MaybeAsync<void>;
+  setTimeouts(t: IpvsTimeouts): MaybeAsync<void>;
+  zero(svc: ServiceKey | null): MaybeAsync<void>;
+  timeouts(): MaybeAsync<IpvsTimeouts>;
+  list(svc: ServiceKey | null): MaybeAsync<ListJson>;
+  listConns(): MaybeAsync<ConnJson[]>;
+  status(): MaybeAsync<Record<string, unknown>>;
 }
 
 const FWD = ['nat', 'tun', 'dr'] as const;
@@ -133,7 +143,7 @@ export class LocalDataPlane implements DataPlane {
     zeroStats(st, svc);
   }
 
-  list(key: ServiceKey | null): { services: ServiceJson[]; totals: StatsJson; connTableSize: number } {
+  list(key: ServiceKey | null): ListJson {
     const st = this.engine.state;
     let svcs = st.services.all;
     if (key !== null) {

@@ -23,6 +23,7 @@ export function socketPath(explicit?: string): string {
   return explicit ?? process.env['UVS_SOCKET'] ?? DEFAULT_SOCKET_PATH;
 }
 
+/** Answers one parsed request; may return a promise (replies stay in request order). */
 export type ControlHandler = (request: unknown) => unknown;
 
 /** What the transport itself answers when a line cannot reach the handler. */
@@ -89,6 +90,14 @@ export class ControlServer {
 
 function serveConnection(sock: Socket, handler: ControlHandler, max: number): void {
   let buf = '';
+  // Replies are chained so they leave in request order even when a handler answers later.
+  let queue: Promise<void> = Promise.resolve();
+  const reply = (line: string): void => {
+    queue = queue.then(async () => {
+      const value = await answer(line, handler);
+      if (!sock.destroyed) sock.write(`${JSON.stringify(value)}\n`);
+    });
+  };
   sock.setEncoding('utf8');
   sock.on('error', () => sock.destroy());
   sock.on('data', (chunk: string) => {
@@ -99,10 +108,14 @@ function serveConnection(sock: Socket, handler: ControlHandler, max: number): vo
       buf = buf.slice(nl + 1);
       if (line.trim() === '') continue;
       if (Buffer.byteLength(line) > max) {
-        sock.end(`${JSON.stringify(transportError('UVS_ERR_TOO_LARGE', `request over ${max} bytes`))}\n`);
+        const msg = `${JSON.stringify(transportError('UVS_ERR_TOO_LARGE', `request over ${max} bytes`))}\n`;
+        queue = queue.then(() => {
+          sock.end(msg);
+        });
+        buf = '';
         return;
       }
-      sock.write(`${JSON.stringify(answer(line, handler))}\n`);
+      reply(line);
     }
     if (Buffer.byteLength(buf) > max) {
       buf = '';
@@ -111,7 +124,7 @@ function serveConnection(sock: Socket, handler: ControlHandler, max: number): vo
   });
 }
 
-function answer(line: string, handler: ControlHandler): unknown {
+async function answer(line: string, handler: ControlHandler): Promise<unknown> {
   let request: unknown;
   try {
     request = JSON.parse(line);
@@ -119,7 +132,7 @@ function answer(line: string, handler: ControlHandler): unknown {
     return transportError('UVS_ERR_BAD_REQUEST', 'request is not valid JSON');
   }
   try {
-    return handler(request);
+    return await handler(request);
   } catch (err) {
     return transportError('UVS_ERR_INTERNAL', err instanceof Error ? err.message : String(err));
   }
