@@ -12,7 +12,9 @@
  *   picks the dest without the scheduler while its dest is available;
  * - one-packet scheduling (`-o`, UDP): each datagram scheduled alone, no conn kept;
  * - the state is updated and the packet counted before the TTL check; a TTL <= 1 gets ICMP time
- *   exceeded from the VIP, counted as OutPkts of the conn (kernel-cases dr-ttl1).
+ *   exceeded from the VIP, counted as OutPkts of the conn (kernel-cases dr-ttl1); the MTU check
+ *   comes after the TTL decrement, so fragmentation needed / packet too big quotes TTL - 1;
+ * - a NAT reply with TTL <= 1 never reaches IPVS (ip_forward answers it): its conn is untouched.
  * Must not: allocate, throw, or read a clock.
  */
 import { bindDest, setConnActive, unbindDest } from './conn/bind.js';
@@ -78,16 +80,18 @@ export function handleFromServer(st: EngineState, ctx: PacketCtx, now: number): 
     st.passed++;
     return Verdict.Pass;
   }
-  const d = st.dests[conns.dest[i]!]!;
-  if (f.proto === TCP) setState(st, i, d, Dir.Output, ctx.tcpFlags);
-  conns.setExpires(i, now + timeoutOf(st, i));
   if (ctx.ttl <= 1) {
-    // The kernel's ip_forward answers before IPVS sees the reply: from the director's address.
+    // The kernel's ip_forward answers before IPVS sees the reply (so the conn is not touched):
+    // from the director's address.
+    st.drops[Drop.TtlExceeded]!++;
     if (f.af === 4 && st.localIp4 !== 0 && icmp4ErrorInPlace(st, ctx, 11, 0, 0, st.localIp4))
       return Verdict.Tx;
     if (f.af === 6 && st.hasIp6 && icmp6ErrorInPlace(st, ctx, 3, 0, 0, st.localIp6)) return Verdict.Tx;
-    return st.drop(Drop.TtlExceeded);
+    return Verdict.Drop;
   }
+  const d = st.dests[conns.dest[i]!]!;
+  if (f.proto === TCP) setState(st, i, d, Dir.Output, ctx.tcpFlags);
+  conns.setExpires(i, now + timeoutOf(st, i));
   const svc = st.svcs[d.svcId]!;
   d.stats.addOut(ctx.ipLen);
   svc.stats.addOut(ctx.ipLen);
@@ -182,14 +186,18 @@ function transmit(
   if (d.mac < 0) return st.drop(Drop.NoNeighbor);
   const size = ctx.ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0);
   if (size > st.mtu) {
+    // __ip_vs_get_out_rt() decrements the TTL before ensure_mtu_is_adequate(): the error quotes
+    // the packet with its TTL (and IPv4 header checksum) already updated.
     const mtu = st.mtu - (size - ctx.ipLen);
     st.drops[Drop.TooBig]!++;
     if (v4) {
       if (!ctx.ip4.df()) return Verdict.Drop; // fragmenting on the director is not done
+      ctx.ip4.decTtl();
       return icmp4ErrorInPlace(st, ctx, 3, 4, mtu & 0xffff, ctx.flow.daddr[0]!)
         ? localOut(st, ctx, d, svc)
         : Verdict.Drop;
     }
+    ctx.ip6.decHopLimit();
     return icmp6ErrorInPlace(st, ctx, 2, 0, mtu, ctx.flow.daddr) ? localOut(st, ctx, d, svc) : Verdict.Drop;
   }
   if (fwd === Fwd.Dr) {

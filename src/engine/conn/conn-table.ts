@@ -81,6 +81,8 @@ export class ConnTable {
   private readonly wheelPrev: Int32Array;
   private readonly wheelHead: Int32Array;
   private lastTick = -1;
+  /** Earliest expiry of a conn in the current tick's slot that the last sweep left there. */
+  private pendingDue = Infinity;
   private freeHead: number;
 
   private readonly v6: Uint32Array;
@@ -400,7 +402,11 @@ export class ConnTable {
   expireIfDue(i: number, now: number): boolean {
     if (this.expires[i]! > now) return false;
     if ((this.flags[i]! & CONN_F_TEMPLATE) !== 0 && this.control[i]! > 0) {
-      this.setExpires(i, now + TEMPLATE_EXPIRE_LATER_MS);
+      // Re-armed from when its timer was due, as the kernel's timer fires then, however late
+      // this check runs; each missed 60-s period re-arms again.
+      let e = this.expires[i]! + TEMPLATE_EXPIRE_LATER_MS;
+      if (e <= now) e += Math.ceil((now - e + 1) / TEMPLATE_EXPIRE_LATER_MS) * TEMPLATE_EXPIRE_LATER_MS;
+      this.setExpires(i, e);
       return false;
     }
     this.remove(i);
@@ -459,10 +465,18 @@ export class ConnTable {
     if (this.lastTick < 0) {
       this.lastTick = tick - 1;
     }
-    if (tick <= this.lastTick) return;
-    const from = tick - this.lastTick > WHEEL_SLOTS ? tick - WHEEL_SLOTS + 1 : this.lastTick + 1;
-    for (let t = from; t <= tick; t++) this.sweepSlot(t & WHEEL_MASK, now);
-    this.lastTick = tick;
+    if (tick > this.lastTick) {
+      // Start again at the last tick's slot when the previous sweep left a conn due in it.
+      const first = this.pendingDue === Infinity ? this.lastTick + 1 : this.lastTick;
+      const from = tick - first >= WHEEL_SLOTS ? tick - WHEEL_SLOTS + 1 : first;
+      this.lastTick = tick;
+      this.pendingDue = Infinity;
+      for (let t = from; t <= tick; t++) this.sweepSlot(t & WHEEL_MASK, now);
+    } else if (now >= this.pendingDue) {
+      // A conn due later within the current tick was left in its slot: walk it again now.
+      this.pendingDue = Infinity;
+      this.sweepSlot(tick & WHEEL_MASK, now);
+    }
   }
 
   private sweepSlot(slot: number, now: number): void {
@@ -483,6 +497,8 @@ export class ConnTable {
   }
 
   private wheelLink(i: number, slot: number): void {
+    const e = this.expires[i]!;
+    if (e < this.pendingDue && Math.floor(e / WHEEL_TICK_MS) === this.lastTick) this.pendingDue = e;
     const head = this.wheelHead[slot]!;
     this.wheelNext[i] = head;
     this.wheelPrev[i] = -1 - slot; // negative: i is the head of `slot`
