@@ -3,12 +3,13 @@
 // Invariant: no exported function throws for any argument; setup errors are -errno values.
 #include <napi.h>
 
+#include "bindings.h"
 #include "probe.h"
 
 namespace {
 
 // Bumped whenever an exported function is added, removed or changes its arguments or results.
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 Napi::Value AbiVersion(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), kAbiVersion);
@@ -29,6 +30,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Function::New(env, AbiVersion, "abiVersion"));
   exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
+  uvs::RegisterDataPlane(env, exports);
   return exports;
 }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
 
 /** The ABI version this TypeScript expects; native/src/addon.cc kAbiVersion must match. */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
 
 /** Probe results: 0 when the capability works, else -errno from the failing call. */
 export interface NativeProbe {
@@ -22,12 +22,102 @@ export interface NativeProbe {
   rawIpip: number;
 }
 
+/** afpacketOpen options (native/README.md); omitted fields take the addon's defaults. */
+export interface NativeAfPacketOptions {
+  ifname: string;
+  netns?: string;
+  blockSize?: number;
+  blockCount?: number;
+  frameSize?: number;
+  retireTovMs?: number;
+  fanoutGroup?: number;
+  fanoutMode?: number;
+  ignoreOutgoing?: boolean;
+  qdiscBypass?: boolean;
+  /** Classic BPF, four words per instruction: code, jt, jf, k. */
+  filter?: Uint32Array;
+}
+
+export interface NativeTunOptions {
+  name?: string;
+  netns?: string;
+}
+
+export interface NativeRawIpOptions {
+  /** 4 (IPPROTO_IPIP, receive) or 255 (IPPROTO_RAW, send with the caller's IPv4 header). */
+  protocol: number;
+  ifname?: string;
+  netns?: string;
+}
+
+export interface NativeLinkInfo {
+  name: string;
+  ifindex: number;
+  mtu: number;
+  mac: number[];
+}
+
+/** Index of each counter in the Float64Array filled by stats(). */
+export const STATS_FIELDS = [
+  'kernelPackets',
+  'kernelDrops',
+  'freezeQueue',
+  'rxFrames',
+  'rxOversize',
+  'rxTruncated',
+  'txFrames',
+  'txRejected',
+  'txBusy',
+] as const;
+export type NativeStatsField = (typeof STATS_FIELDS)[number];
+
+/** meta bit the addon sets on received frames (same value as wire's META_CSUM_PARTIAL). */
+export const NATIVE_META_CSUM_PARTIAL = 0x1;
+
 export interface NativeAddon {
   abiVersion(): number;
   probe(): NativeProbe;
+  afpacketOpen(opts: NativeAfPacketOptions): number;
+  tunOpen(opts: NativeTunOptions): number;
+  rawIpOpen(opts: NativeRawIpOptions): number;
+  recvBatch(
+    handle: number,
+    data: Uint8Array,
+    off: Int32Array,
+    len: Int32Array,
+    meta: Uint32Array,
+    slotSize: number,
+    headroom: number,
+    max: number,
+  ): number;
+  sendBatch(handle: number, data: Uint8Array, off: Int32Array, len: Int32Array, count: number): number;
+  wait(handle: number, timeoutMs: number): number;
+  pollStart(handle: number, cb: (status: number) => void): number;
+  pollStop(handle: number): number;
+  stats(handle: number, out: Float64Array): number;
+  linkInfo(handle: number): NativeLinkInfo | number;
+  fd(handle: number): number;
+  close(handle: number): number;
+  lastError(): string;
 }
 
-const FUNCTIONS = ['abiVersion', 'probe'] as const;
+const FUNCTIONS = [
+  'abiVersion',
+  'probe',
+  'afpacketOpen',
+  'tunOpen',
+  'rawIpOpen',
+  'recvBatch',
+  'sendBatch',
+  'wait',
+  'pollStart',
+  'pollStop',
+  'stats',
+  'linkInfo',
+  'fd',
+  'close',
+  'lastError',
+] as const satisfies readonly (keyof NativeAddon)[];
 
 let cached: NativeAddon | null = null;
 
