@@ -8,6 +8,7 @@ import { loadNative, PROBE_NAMES } from '../io/native.js';
 import { UVS_VERSION } from './version.js';
 import { errnoName } from '../io/errno.js';
 import { runReplay } from '../daemon/replay.js';
+import { runDecap } from '../daemon/decap.js';
 import { formatSummary } from './replay-summary.js';
 
 const USAGE = `uvs ${UVS_VERSION}: userspace Linux Virtual Server
@@ -18,6 +19,8 @@ Commands:
   replay           run a pcap/pcapng capture through the engine offline:
                    uvs replay --rules FILE --in IN.pcap --out OUT.pcap [--local-ip IP]...
                               [--local-mac MAC] [--neigh IP=MAC]... [--seed N] [--json]
+  decap            real-server side of TUN mode without the ipip module: IPIP in, inner
+                   packets to a TUN device:  uvs decap --vip VIP... [--tun NAME]
   probe            report which kernel packet-I/O capabilities this host offers
                    (AF_PACKET, TPACKET_V3, fanout, PACKET_IGNORE_OUTGOING, TUN, raw IPIP)
 
@@ -88,7 +91,20 @@ function replay(args: string[]): number {
   return 0;
 }
 
-function main(argv: string[]): number {
+function decap(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { vip: { type: 'string', multiple: true }, tun: { type: 'string' } },
+  });
+  if (values.vip === undefined) {
+    process.stderr.write('uvs decap: at least one --vip is required\n');
+    return Promise.resolve(2);
+  }
+  return runDecap({ vips: values.vip, tun: values.tun ?? 'uvsdecap0' }).then(() => 0);
+}
+
+function main(argv: string[]): number | Promise<number> {
   const cmd = argv[0];
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     process.stdout.write(USAGE);
@@ -102,6 +118,8 @@ function main(argv: string[]): number {
   switch (cmd) {
     case 'replay':
       return replay(rest);
+    case 'decap':
+      return decap(rest);
     case 'probe': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
       return probe(values.json === true);
@@ -112,11 +130,17 @@ function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (err) {
+function fail(err: unknown): void {
   process.stderr.write(`uvs: ${err instanceof Error ? err.message : String(err)}\n`);
   const code = (err as { code?: unknown }).code;
   process.exitCode =
     typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || code === 'UVS_ERR_USAGE') ? 2 : 1;
+}
+
+try {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  }, fail);
+} catch (err) {
+  fail(err);
 }

@@ -33,6 +33,13 @@ export function buildGratuitousArp(b: Uint8Array, off: number, mac: number, vip:
   return GARP_LEN;
 }
 
+/** ARP request for `target` from the director (`mac`, `ip`): resolving a real server's MAC. */
+export function buildArpRequest(b: Uint8Array, off: number, mac: number, ip: number, target: number): number {
+  buildGratuitousArp(b, off, mac, ip);
+  wr32(b, off + 14 + 24, target);
+  return GARP_LEN;
+}
+
 /** Unsolicited Neighbor Advertisement for `vip` (four words) from `mac`. */
 export function buildUnsolicitedNa(b: Uint8Array, off: number, mac: number, vip: Uint32Array): number {
   wr48(b, off, 0x333300000001);

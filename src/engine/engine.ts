@@ -46,11 +46,14 @@ export class Engine {
    * HOT PATH. Process rx.count frames; tx receives the frames to transmit, with tx.src[j] the rx
    * index each came from. When tx shares rx's bytes (rx.txView()) frames are forwarded in place;
    * otherwise each is copied into tx's slot. Returns the number of frames to transmit.
+   * The timers due by `now` run first, as the kernel's would have fired before these frames came
+   * (a template whose conns expired meanwhile must be gone when its client's next SYN arrives).
    */
   processBatch(rx: FrameBatch, now: number, tx: FrameBatch): number {
     const st = this.state;
     const ctx = this.ctx;
     const shared = tx.data === rx.data;
+    this.tick(now);
     let n = 0;
     for (let i = 0; i < rx.count; i++) {
       const floor = i * rx.slotSize;
@@ -72,7 +75,6 @@ export class Engine {
     tx.count = n;
     st.rxFrames += rx.count;
     st.txFrames += n;
-    this.tick(now);
     return n;
   }
 
@@ -127,9 +129,18 @@ export class Engine {
     const st = this.state;
     const ctx = this.ctx;
     const arp = ctx.arp;
-    if (!st.answerNeighbor || arp.wrap(ctx.bytes, ctx.l3off, ctx.off + ctx.len) !== 0 || arp.op() !== 1) {
+    if (arp.wrap(ctx.bytes, ctx.l3off, ctx.off + ctx.len) !== 0) return this.pass();
+    if (arp.op() === 2) {
+      // An answer to the director's own request: queue it for the daemon's neighbour table.
+      if (st.localIp4 !== 0 && arp.tpa() === st.localIp4) {
+        const sender = ctx.scratchA;
+        sender.fill(0);
+        sender[0] = arp.spa();
+        st.learned.push(4, sender, arp.sha());
+      }
       return this.pass();
     }
+    if (!st.answerNeighbor || arp.op() !== 1) return this.pass();
     const target = ctx.scratchA;
     target.fill(0);
     target[0] = arp.tpa();

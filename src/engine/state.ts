@@ -6,6 +6,7 @@
  * Must not: allocate on the per-packet path. `now` is always passed in; nothing reads a clock.
  */
 import { ConnTable, type ConnTableOptions } from './conn/conn-table.js';
+import { NeighborRing } from './neighbor-ring.js';
 import { TCP_DEFAULT_TIMEOUTS_S, UDP_DEFAULT_TIMEOUT_S, TCP_STATE_COUNT } from './conn/tcp-state.js';
 import type { Dest } from './service/dest.js';
 import type { Service } from './service/service.js';
@@ -56,6 +57,8 @@ export class EngineState {
   readonly conns: ConnTable;
   /** Removed dests that conns still refer to (the kernel's trash list). */
   readonly retired: Dest[] = [];
+  /** Neighbours seen answering the director, for the daemon to apply (NeighborRing). */
+  readonly learned = new NeighborRing();
   /** Static and learned neighbours: "af,w0,w1,w2,w3" -> MAC (control path only). */
   readonly neighbors = new Map<string, number>();
 
