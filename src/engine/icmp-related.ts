@@ -52,21 +52,9 @@ export function handleIcmp4(st: EngineState, ctx: PacketCtx, now: number, toVip:
     a[0] = rd32(b, q + 12);
     c[0] = rd32(b, q + 16);
     const i = conns.lookupIn(4, qproto, c, qdport, a, qsport, now);
-    if (i < 0) return st.drop(Drop.IcmpNoConn);
+    const v = toRealServer(st, ctx, i);
+    if (v !== NAT_REWRITE) return v;
     const d = st.dests[conns.dest[i]!]!;
-    const svc = st.svcs[d.svcId]!;
-    d.stats.addIn(ctx.ipLen);
-    svc.stats.addIn(ctx.ipLen);
-    st.stats.addIn(ctx.ipLen);
-    if (ctx.ttl <= 1) return st.drop(Drop.TtlExceeded);
-    if (d.mac < 0) return st.drop(Drop.NoNeighbor);
-    const fwd = conns.fwd[i]!;
-    if (ctx.ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0) > st.mtu) return st.drop(Drop.TooBig);
-    if (fwd === Fwd.Dr) {
-      forwardDr(st, ctx, d);
-      return Verdict.Tx;
-    }
-    if (fwd === Fwd.Tun) return forwardTun(st, ctx, d) ? Verdict.Tx : st.drop(Drop.NoRoom);
     const daddr = d.addr[0]!;
     ctx.ip4.rewriteDst(daddr);
     ctx.ip4.decTtl();
@@ -126,21 +114,9 @@ export function handleIcmp6(st: EngineState, ctx: PacketCtx, now: number, toVip:
     readWords(b, q + 8, a);
     readWords(b, q + 24, c);
     const i = conns.lookupIn(6, qproto, c, qdport, a, qsport, now);
-    if (i < 0) return st.drop(Drop.IcmpNoConn);
+    const v = toRealServer(st, ctx, i);
+    if (v !== NAT_REWRITE) return v;
     const d = st.dests[conns.dest[i]!]!;
-    const svc = st.svcs[d.svcId]!;
-    d.stats.addIn(ctx.ipLen);
-    svc.stats.addIn(ctx.ipLen);
-    st.stats.addIn(ctx.ipLen);
-    if (ctx.ttl <= 1) return st.drop(Drop.TtlExceeded);
-    if (d.mac < 0) return st.drop(Drop.NoNeighbor);
-    const fwd = conns.fwd[i]!;
-    if (ctx.ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0) > st.mtu) return st.drop(Drop.TooBig);
-    if (fwd === Fwd.Dr) {
-      forwardDr(st, ctx, d);
-      return Verdict.Tx;
-    }
-    if (fwd === Fwd.Tun) return forwardTun(st, ctx, d) ? Verdict.Tx : st.drop(Drop.NoRoom);
     ctx.ip6.setDst(d.addr);
     ctx.ip6.decHopLimit();
     writeWords(b, q + 8, d.addr);
@@ -173,6 +149,33 @@ export function handleIcmp6(st: EngineState, ctx: PacketCtx, now: number, toVip:
   ctx.outOff = ctx.off;
   ctx.outLen = ctx.l3off + ctx.ipLen - ctx.off;
   return Verdict.Tx;
+}
+
+/** toRealServer's answer when the conn is NAT: the caller rewrites the error itself. */
+const NAT_REWRITE = -1;
+
+/**
+ * An error from the client side about conn i (-1: none): counted as in traffic, then, after the
+ * TTL, neighbour and MTU checks, forwarded unchanged for DR/TUN; NAT_REWRITE for NAT conns.
+ */
+function toRealServer(st: EngineState, ctx: PacketCtx, i: number): number {
+  if (i < 0) return st.drop(Drop.IcmpNoConn);
+  const conns = st.conns;
+  const d = st.dests[conns.dest[i]!]!;
+  const svc = st.svcs[d.svcId]!;
+  d.stats.addIn(ctx.ipLen);
+  svc.stats.addIn(ctx.ipLen);
+  st.stats.addIn(ctx.ipLen);
+  if (ctx.ttl <= 1) return st.drop(Drop.TtlExceeded);
+  if (d.mac < 0) return st.drop(Drop.NoNeighbor);
+  const fwd = conns.fwd[i]!;
+  if (ctx.ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0) > st.mtu) return st.drop(Drop.TooBig);
+  if (fwd === Fwd.Dr) {
+    forwardDr(st, ctx, d);
+    return Verdict.Tx;
+  }
+  if (fwd === Fwd.Tun) return forwardTun(st, ctx, d) ? Verdict.Tx : st.drop(Drop.NoRoom);
+  return NAT_REWRITE;
 }
 
 function pass(st: EngineState): number {

@@ -237,24 +237,7 @@ export class ConnTable {
     dport: number,
     now: number,
   ): number {
-    let ref = this.buckets[this.hashIn(af, proto, saddr, sport, daddr, dport)]!;
-    while (ref >= 0) {
-      const i = ref >>> 1;
-      if (
-        (ref & 1) === DIR_IN &&
-        this.cport[i] === sport &&
-        this.vport[i] === dport &&
-        this.proto[i] === proto &&
-        this.af[i] === af &&
-        (this.flags[i]! & CONN_F_TEMPLATE) === 0 &&
-        this.sameCaddr(i, saddr) &&
-        this.sameVaddr(i, daddr)
-      ) {
-        return this.expireIfDue(i, now) ? -1 : i;
-      }
-      ref = (ref & 1) === DIR_IN ? this.nextIn[i]! : this.nextOut[i]!;
-    }
-    return -1;
+    return this.findIn(af, proto, saddr, sport, daddr, dport, 0, now);
   }
 
   /** HOT PATH. The persistence template for (caddr masked, vaddr, vport), or -1 (ip_vs_ct_in_get). */
@@ -266,16 +249,30 @@ export class ConnTable {
     vport: number,
     now: number,
   ): number {
-    let ref = this.buckets[this.hashIn(af, proto, caddr, 0, vaddr, vport)]!;
+    return this.findIn(af, proto, caddr, 0, vaddr, vport, CONN_F_TEMPLATE, now);
+  }
+
+  /** The inbound chain walk shared by both lookups; `template` is CONN_F_TEMPLATE or 0. */
+  private findIn(
+    af: number,
+    proto: number,
+    caddr: Uint32Array,
+    cport: number,
+    vaddr: Uint32Array,
+    vport: number,
+    template: number,
+    now: number,
+  ): number {
+    let ref = this.buckets[this.hashIn(af, proto, caddr, cport, vaddr, vport)]!;
     while (ref >= 0) {
       const i = ref >>> 1;
       if (
         (ref & 1) === DIR_IN &&
-        this.cport[i] === 0 &&
+        this.cport[i] === cport &&
         this.vport[i] === vport &&
         this.proto[i] === proto &&
         this.af[i] === af &&
-        (this.flags[i]! & CONN_F_TEMPLATE) !== 0 &&
+        (this.flags[i]! & CONN_F_TEMPLATE) === template &&
         this.sameCaddr(i, caddr) &&
         this.sameVaddr(i, vaddr)
       ) {
