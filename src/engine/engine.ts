@@ -7,13 +7,16 @@
  * Solicitations for a VIP answered) -> validation (hostile-inputs rows 1-9, 21, 23) -> TCP/UDP
  * (ingress.ts) or ICMP (icmp-related.ts) -> forwarder. Everything not ours is passed: the kernel
  * sees it anyway on an AF_PACKET tap, and uvsd's guard only drops what uvs takes.
+ * Offloads (partial checksums, GSO super-frames): offload.ts decides; processBatch carries the
+ * per-frame metadata from rx to ctx and from ctx to tx.
  * Must not: allocate, throw, await or read a clock per frame.
  */
 import { copyBytes } from '../wire/index.js';
-import { type FrameBatch, META_CSUM_PARTIAL } from '../wire/frame-batch.js';
+import type { FrameBatch } from '../wire/frame-batch.js';
 import { handleIcmp4, handleIcmp6 } from './icmp-related.js';
 import { handleFromServer, handleToVip } from './ingress.js';
 import { arpReplyInPlace, naReplyInPlace } from './local-reply.js';
+import { completePartial, isPartial } from './offload.js';
 import { PacketCtx } from './packet-ctx.js';
 import { EngineState, type EngineOptions } from './state.js';
 import { EST_INTERVAL_MS } from './stats.js';
@@ -58,6 +61,8 @@ export class Engine {
     for (let i = 0; i < rx.count; i++) {
       const floor = i * rx.slotSize;
       ctx.reset(rx.data, rx.off[i]!, rx.len[i]!, floor, floor + rx.slotSize, rx.meta[i]!);
+      ctx.gsoType = rx.gsoType[i]!;
+      ctx.gsoSize = rx.gsoSize[i]!;
       if (this.processFrame(now) !== Verdict.Tx || n >= tx.capacity) continue;
       if (shared) {
         tx.off[n] = ctx.outOff;
@@ -68,7 +73,11 @@ export class Engine {
         tx.off[n] = o;
       }
       tx.len[n] = ctx.outLen;
-      tx.meta[n] = 0;
+      tx.meta[n] = ctx.outMeta;
+      tx.csumStart[n] = ctx.outMeta === 0 ? 0 : ctx.outCsumStart;
+      tx.csumOff[n] = ctx.outMeta === 0 ? 0 : ctx.outCsumOff;
+      tx.gsoType[n] = ctx.outGsoType;
+      tx.gsoSize[n] = ctx.outGsoSize;
       tx.src[n] = i;
       n++;
     }
@@ -176,7 +185,6 @@ export class Engine {
     }
     if (dst >>> 28 === 0xe || dst === 0xffffffff) return this.pass();
     const toVip = st.services.isVip(4, f.daddr);
-    if (toVip && st.services.isVip(4, f.saddr)) return st.drop(Drop.Martian);
     if (ip.isFragment()) return toVip ? st.drop(Drop.Fragment) : this.pass();
     return this.l4(now, toVip);
   }
@@ -203,7 +211,6 @@ export class Engine {
     if (f.proto === ICMPV6 && ctx.l4end - ctx.l4off >= 24 && ctx.bytes[ctx.l4off] === 135)
       return this.neighborSolicit();
     const toVip = st.services.isVip(6, f.daddr);
-    if (toVip && st.services.isVip(6, f.saddr)) return st.drop(Drop.Martian);
     if (ip.fragSeen()) return toVip ? st.drop(Drop.Fragment) : this.pass();
     return this.l4(now, toVip);
   }
@@ -239,19 +246,12 @@ export class Engine {
         f.sport = ctx.udp.srcPort();
         f.dport = ctx.udp.dstPort();
       }
-      if ((ctx.meta & META_CSUM_PARTIAL) !== 0) this.completeChecksum(tcp);
+      // Offloads (offload.ts): without a link that finishes them, complete before any rewrite.
+      if (!st.offload && isPartial(ctx)) completePartial(ctx);
       return toVip ? handleToVip(st, ctx, now) : handleFromServer(st, ctx, now);
     }
     if (f.proto === ICMP && f.af === 4) return handleIcmp4(st, ctx, now, toVip);
     if (f.proto === ICMPV6 && f.af === 6) return handleIcmp6(st, ctx, now, toVip);
     return this.pass();
-  }
-
-  /** The sender offloaded the L4 checksum (CHECKSUM_PARTIAL): compute it before forwarding. */
-  private completeChecksum(tcp: boolean): void {
-    const ctx = this.ctx;
-    const psum = ctx.flow.af === 4 ? ctx.ip4.pseudoSum() : ctx.ip6.pseudoSum();
-    if (tcp) ctx.tcp.fillCsum(psum);
-    else ctx.udp.fillCsum(psum);
   }
 }

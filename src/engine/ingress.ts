@@ -14,7 +14,9 @@
  * - the state is updated and the packet counted before the TTL check; a TTL <= 1 gets ICMP time
  *   exceeded from the VIP, counted as OutPkts of the conn (kernel-cases dr-ttl1); the MTU check
  *   comes after the TTL decrement, so fragmentation needed / packet too big quotes TTL - 1;
- * - a NAT reply with TTL <= 1 never reaches IPVS (ip_forward answers it): its conn is untouched.
+ * - a NAT reply with TTL <= 1 never reaches IPVS (ip_forward answers it): its conn is untouched;
+ * - GSO super-frames (offload.ts): the MTU check compares one segment; TUN and links without
+ *   offload cannot send them (gso_unsupported); TUN completes a partial checksum first.
  * Must not: allocate, throw, or read a clock.
  */
 import { bindDest, setConnActive, unbindDest } from './conn/bind.js';
@@ -22,6 +24,7 @@ import { CONN_F_INACTIVE, CONN_F_NOOUTPUT, CONN_F_TEMPLATE } from './conn/flags.
 import { Dir, TcpState, TCP_RST, TCP_SYN, tcpNextState, tcpStateActive } from './conn/tcp-state.js';
 import type { DirCode } from './conn/tcp-state.js';
 import { icmp4ErrorInPlace, icmp6ErrorInPlace } from './local-reply.js';
+import { completePartial, isGso, isPartial, segmentIpLen } from './offload.js';
 import type { PacketCtx } from './packet-ctx.js';
 import { DEST_F_AVAILABLE, Fwd, type Dest } from './service/dest.js';
 import { SVC_F_ONEPACKET, SVC_F_PERSISTENT, type Service } from './service/service.js';
@@ -56,6 +59,9 @@ export function handleToVip(st: EngineState, ctx: PacketCtx, now: number): numbe
     }
   }
   if (i < 0) {
+    // A VIP as the source would be a loop (hostile-inputs row 23); checked only where a conn
+    // could be made, so established packets pay no second hash.
+    if (st.services.isVip(f.af, f.saddr)) return st.drop(Drop.Martian);
     const svc = st.services.find(f.af, f.proto, f.daddr, f.dport);
     if (svc === null) return st.drop(Drop.UnknownPort);
     if (f.proto === TCP && ((ctx.tcpFlags & TCP_SYN) === 0 || (ctx.tcpFlags & TCP_RST) !== 0)) {
@@ -96,6 +102,7 @@ export function handleFromServer(st: EngineState, ctx: PacketCtx, now: number): 
   d.stats.addOut(ctx.ipLen);
   svc.stats.addOut(ctx.ipLen);
   st.stats.addOut(ctx.ipLen);
+  if (!st.offload && isGso(ctx)) return st.drop(Drop.GsoUnsupported);
   conns.readVaddr(i, ctx.scratchA);
   natOut(st, ctx, ctx.scratchA, conns.vport[i]!, macOf(st, i));
   return Verdict.Tx;
@@ -153,9 +160,17 @@ function inbound(st: EngineState, ctx: PacketCtx, i: number, now: number): numbe
   const d = st.dests[conns.dest[i]!]!;
   if (ctx.flow.proto === TCP) setState(st, i, d, Dir.Input, ctx.tcpFlags);
   conns.setExpires(i, now + timeoutOf(st, i));
-  const mac = ctx.eth.src();
-  conns.macHi[i] = Math.floor(mac / 0x10000);
-  conns.macLo[i] = mac & 0xffff;
+  if (conns.fwd[i] === Fwd.Nat) {
+    // The reply's next hop: the source MAC of the client's request (ARCHITECTURE §7).
+    const b = ctx.bytes;
+    const m = ctx.off + 6;
+    const hi = ((b[m]! << 24) | (b[m + 1]! << 16) | (b[m + 2]! << 8) | b[m + 3]!) >>> 0;
+    const lo = (b[m + 4]! << 8) | b[m + 5]!;
+    if (conns.macHi[i] !== hi || conns.macLo[i] !== lo) {
+      conns.macHi[i] = hi;
+      conns.macLo[i] = lo;
+    }
+  }
   const svc = st.svcs[d.svcId]!;
   d.stats.addIn(ctx.ipLen);
   svc.stats.addIn(ctx.ipLen);
@@ -184,11 +199,13 @@ function transmit(
     return ok ? localOut(st, ctx, d, svc) : Verdict.Drop;
   }
   if (d.mac < 0) return st.drop(Drop.NoNeighbor);
-  const size = ctx.ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0);
+  const gso = isGso(ctx);
+  const ipLen = gso ? segmentIpLen(ctx) : ctx.ipLen;
+  const size = ipLen + (fwd === Fwd.Tun ? tunOverhead(d) : 0);
   if (size > st.mtu) {
     // __ip_vs_get_out_rt() decrements the TTL before ensure_mtu_is_adequate(): the error quotes
     // the packet with its TTL (and IPv4 header checksum) already updated.
-    const mtu = st.mtu - (size - ctx.ipLen);
+    const mtu = st.mtu - (size - ipLen);
     st.drops[Drop.TooBig]!++;
     if (v4) {
       if (!ctx.ip4.df()) return Verdict.Drop; // fragmenting on the director is not done
@@ -200,6 +217,8 @@ function transmit(
     ctx.ip6.decHopLimit();
     return icmp6ErrorInPlace(st, ctx, 2, 0, mtu, ctx.flow.daddr) ? localOut(st, ctx, d, svc) : Verdict.Drop;
   }
+  if (gso && (fwd === Fwd.Tun || !st.offload)) return st.drop(Drop.GsoUnsupported);
+  if (fwd === Fwd.Tun && isPartial(ctx)) completePartial(ctx);
   if (fwd === Fwd.Dr) {
     forwardDr(st, ctx, d);
   } else if (fwd === Fwd.Nat) {

@@ -258,7 +258,24 @@ export class Ipv4View {
   }
   /** True when the header checksum verifies. */
   csumOk(): boolean {
-    return csumFold(csumAdd(this.bytes, this.off, this.headerLen(), 0)) === 0xffff;
+    const b = this.bytes;
+    const o = this.off;
+    if ((b[o]! & 0x0f) !== 5) return csumFold(csumAdd(b, o, this.headerLen(), 0)) === 0xffff;
+    // The common 20-byte header, unrolled (HOT PATH: every received IPv4 packet).
+    let s =
+      ((b[o]! << 8) | b[o + 1]!) +
+      ((b[o + 2]! << 8) | b[o + 3]!) +
+      ((b[o + 4]! << 8) | b[o + 5]!) +
+      ((b[o + 6]! << 8) | b[o + 7]!) +
+      ((b[o + 8]! << 8) | b[o + 9]!) +
+      ((b[o + 10]! << 8) | b[o + 11]!) +
+      ((b[o + 12]! << 8) | b[o + 13]!) +
+      ((b[o + 14]! << 8) | b[o + 15]!) +
+      ((b[o + 16]! << 8) | b[o + 17]!) +
+      ((b[o + 18]! << 8) | b[o + 19]!);
+    s = (s & 0xffff) + (s >>> 16);
+    s = (s & 0xffff) + (s >>> 16);
+    return s === 0xffff;
   }
 
   private patchWord0(wordOff: number, byteOff: number, v: number): void {

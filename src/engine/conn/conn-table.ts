@@ -29,8 +29,12 @@ import { bindDest, unbindDest } from './bind.js';
 import { CONN_F_TEMPLATE } from './flags.js';
 import { fmix32, mixWord } from './hash.js';
 
-/** Wheel granularity and size: 250 ms slots, 4096 of them (about 17 minutes per lap). */
-export const WHEEL_TICK_MS = 250;
+/**
+ * Wheel granularity and size: 1-s slots, 4096 of them (68 minutes per lap). A conn moves to
+ * another slot only when its expiry crosses a second, so a busy flow rarely touches the wheel;
+ * expiry stays exact to the millisecond (lookups, and the sweep's pendingDue re-walk).
+ */
+export const WHEEL_TICK_MS = 1000;
 const WHEEL_SLOTS = 4096;
 const WHEEL_MASK = WHEEL_SLOTS - 1;
 /** A template that still controls conns when it expires is re-armed for this long (ip_vs_conn_expire). */
