@@ -9,7 +9,7 @@
 namespace {
 
 // Bumped whenever an exported function is added, removed or changes its arguments or results.
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 
 Napi::Value AbiVersion(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), kAbiVersion);

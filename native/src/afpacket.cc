@@ -81,6 +81,12 @@ int OpenAfPacket(const AfPacketOptions& o, std::unique_ptr<Handle>* out, std::st
     return Fail(what, "setsockopt(PACKET_IGNORE_OUTGOING)");
   if (o.qdiscBypass && SetOpt(h->fd, SOL_PACKET, PACKET_QDISC_BYPASS, int{1}) != 0)
     return Fail(what, "setsockopt(PACKET_QDISC_BYPASS)");
+  // Before the ring (the kernel refuses it once a ring exists): every received frame is
+  // preceded by a virtio_net_hdr in the ring, every sent one carries one in front.
+  if (o.vnetHdr) {
+    if (SetOpt(h->fd, SOL_PACKET, PACKET_VNET_HDR, int{1}) != 0) return Fail(what, "setsockopt(PACKET_VNET_HDR)");
+    h->vnetHdr = true;
+  }
 
   tpacket_req3 req{};
   req.tp_block_size = o.blockSize;
@@ -107,8 +113,20 @@ int OpenAfPacket(const AfPacketOptions& o, std::unique_ptr<Handle>* out, std::st
     int flags = o.ignoreOutgoing ? PACKET_FANOUT_FLAG_IGNORE_OUTGOING : 0;
     int arg = (o.fanoutGroup & 0xffff) | ((o.fanoutMode | flags) << 16);
     if (SetOpt(h->fd, SOL_PACKET, PACKET_FANOUT, arg) != 0) return Fail(what, "setsockopt(PACKET_FANOUT)");
+    if (o.hasFanoutProg && SetFanoutProgram(*h, o.fanoutProg) != 0)
+      return Fail(what, "setsockopt(PACKET_FANOUT_DATA)");
   }
   *out = std::move(h);
+  return 0;
+}
+
+int SetFanoutProgram(Handle& h, const std::vector<sock_filter>& prog) {
+  if (h.kind != Kind::AfPacket) return -EINVAL;
+  sock_fprog fp{};
+  fp.len = static_cast<unsigned short>(prog.size());
+  fp.filter = const_cast<sock_filter*>(prog.data());
+  // The group's program is shared by every member; the kernel swaps it under RCU.
+  if (setsockopt(h.fd, SOL_PACKET, PACKET_FANOUT_DATA, &fp, sizeof fp) != 0) return -errno;
   return 0;
 }
 
@@ -167,6 +185,24 @@ int AfPacketRecv(Handle& h, const RxBatch& b) {
       b.off[n] = static_cast<int32_t>(static_cast<size_t>(n) * b.slotSize + b.headroom);
       b.len[n] = static_cast<int32_t>(flen);
       b.meta[n] = (status & TP_STATUS_CSUMNOTREADY) != 0 ? kMetaCsumPartial : 0;
+      b.v.csumStart[n] = 0;
+      b.v.csumOff[n] = 0;
+      b.v.gsoType[n] = 0;
+      b.v.gsoSize[n] = 0;
+      if (h.vnetHdr && mac >= sizeof(tpacket3_hdr) + sizeof(VnetHdr)) {
+        // The kernel wrote the header just before the frame (tpacket_rcv, host byte order).
+        VnetHdr vh;
+        memcpy(&vh, src - sizeof vh, sizeof vh);
+        if ((vh.flags & kVnetNeedsCsum) != 0) {
+          b.v.csumStart[n] = static_cast<uint16_t>(vh.csum_start + (vlan ? 4 : 0));
+          b.v.csumOff[n] = vh.csum_offset;
+        }
+        if (vh.gso_type != kVnetGsoNone) {
+          b.v.gsoType[n] = vh.gso_type;
+          b.v.gsoSize[n] = vh.gso_size;
+          h.c.rxGso++;
+        }
+      }
       n++;
     }
     if (--h.pktLeft == 0) {

@@ -31,6 +31,30 @@ bool IsFrameError(int e) {
          e == EHOSTUNREACH || e == EADDRNOTAVAIL || e == EPROTO;
 }
 
+// Endpoints without a vnet header: no offload metadata on received frames.
+void NoOffloads(const RxBatch& b, uint32_t i) {
+  b.v.csumStart[i] = 0;
+  b.v.csumOff[i] = 0;
+  b.v.gsoType[i] = 0;
+  b.v.gsoSize[i] = 0;
+}
+
+// The virtio_net_hdr sent in front of frame i (AF_PACKET with PACKET_VNET_HDR, host byte order):
+// a partial checksum for the kernel to finish, and the segment size it cuts a GSO frame into.
+void VnetFor(const TxBatch& b, uint32_t i, VnetHdr* vh) {
+  memset(vh, 0, sizeof *vh);
+  if ((b.meta[i] & kMetaCsumPartial) != 0) {
+    vh->flags = kVnetNeedsCsum;
+    vh->csum_start = b.v.csumStart[i];
+    vh->csum_offset = b.v.csumOff[i];
+    vh->hdr_len = static_cast<uint16_t>(b.v.csumStart[i] + b.v.csumOff[i] + 2);
+  }
+  if (b.v.gsoType[i] != kVnetGsoNone && b.v.gsoSize[i] != 0) {
+    vh->gso_type = b.v.gsoType[i];
+    vh->gso_size = b.v.gsoSize[i];
+  }
+}
+
 int32_t SlotOff(const RxBatch& b, uint32_t i) {
   return static_cast<int32_t>(static_cast<size_t>(i) * b.slotSize + b.headroom);
 }
@@ -62,6 +86,7 @@ int ReadLoop(Handle& h, const RxBatch& b) {
     b.off[n] = SlotOff(b, n);
     b.len[n] = static_cast<int32_t>(r);
     b.meta[n] = 0;
+    NoOffloads(b, n);
     n++;
   }
   h.c.rxFrames += n;
@@ -102,6 +127,7 @@ int RecvMmsgLoop(Handle& h, const RxBatch& b) {
       b.off[kept] = SlotOff(b, kept);
       b.len[kept] = static_cast<int32_t>(msgs[k].msg_len);
       b.meta[kept] = 0;
+      NoOffloads(b, kept);
       kept++;
     }
     n = kept;
@@ -143,8 +169,10 @@ bool RawDest(const uint8_t* p, int32_t len, sockaddr_in* sin) {
 
 int SendMmsgLoop(Handle& h, const TxBatch& b) {
   const bool raw = h.kind == Kind::RawIp;
+  const bool vnet = h.vnetHdr;
   mmsghdr msgs[kChunk];
-  iovec iov[kChunk];
+  iovec iov[kChunk * 2];  // with a vnet header: [header, frame] per message
+  VnetHdr vh[kChunk];
   sockaddr_in dst[kChunk];
   uint32_t idx[kChunk];
   uint32_t rejBefore[kChunk + 1];  // frames refused while building, before message k
@@ -164,10 +192,17 @@ int SendMmsgLoop(Handle& h, const TxBatch& b) {
         msgs[m].msg_hdr.msg_name = &dst[m];
         msgs[m].msg_hdr.msg_namelen = sizeof(sockaddr_in);
       }
-      iov[m].iov_base = const_cast<uint8_t*>(p);
-      iov[m].iov_len = static_cast<size_t>(b.len[j]);
-      msgs[m].msg_hdr.msg_iov = &iov[m];
-      msgs[m].msg_hdr.msg_iovlen = 1;
+      iovec* io = &iov[m * 2];
+      if (vnet) {
+        VnetFor(b, j, &vh[m]);
+        io->iov_base = &vh[m];
+        io->iov_len = sizeof(VnetHdr);
+        io++;
+      }
+      io->iov_base = const_cast<uint8_t*>(p);
+      io->iov_len = static_cast<size_t>(b.len[j]);
+      msgs[m].msg_hdr.msg_iov = &iov[m * 2];
+      msgs[m].msg_hdr.msg_iovlen = vnet ? 2 : 1;
       rejBefore[m] = rej;
       idx[m++] = j;
     }
@@ -193,6 +228,9 @@ int SendMmsgLoop(Handle& h, const TxBatch& b) {
     }
     h.c.txFrames += r;
     h.c.txRejected += rejBefore[r];
+    if (vnet)
+      for (int k = 0; k < r; k++)
+        if (vh[k].gso_type != kVnetGsoNone) h.c.txGso++;
     // On a partial send the failing frame is retried first in the next round (sendmmsg drops
     // its error code).
     i = static_cast<unsigned>(r) == m ? j : idx[r];

@@ -21,7 +21,7 @@ namespace {
 
 constexpr int64_t kMaxSlot = 1 << 20;     // bytes per slot
 constexpr int64_t kMaxBatch = 1 << 16;    // frames per call
-constexpr size_t kStatsLen = 9;           // Float64Array length for stats()
+constexpr size_t kStatsLen = 11;          // Float64Array length for stats()
 constexpr uint32_t kMaxFilterInsns = 4096;  // BPF_MAXINSNS
 
 HandleTable& Table(Napi::Env env) {
@@ -64,8 +64,35 @@ bool IfName(const Napi::Object& o, const char* key, bool required, std::string* 
   return OptString(o, key, IFNAMSIZ - 1, out) && (!required || !out->empty());
 }
 
+// Classic BPF as a Uint32Array of [code, jt, jf, k] per instruction, 1..4096 instructions.
+bool FilterArg(const Napi::Value& f, std::vector<sock_filter>* out) {
+  uint32_t* w;
+  size_t n;
+  if (!TypedArg(f, napi_uint32_array, &w, &n) || n == 0 || n % 4 != 0 || n / 4 > kMaxFilterInsns) return false;
+  out->clear();
+  for (size_t i = 0; i < n; i += 4) {
+    if (w[i] > 0xffff || w[i + 1] > 0xff || w[i + 2] > 0xff) return false;
+    out->push_back(sock_filter{static_cast<uint16_t>(w[i]), static_cast<uint8_t>(w[i + 1]),
+                               static_cast<uint8_t>(w[i + 2]), w[i + 3]});
+  }
+  return true;
+}
+
+// The four per-frame offload arrays (Uint16Array csumStart, csumOff; Uint8Array gsoType;
+// Uint16Array gsoSize) starting at info[i], each with at least `need` elements.
+bool VnetArgs(const Napi::CallbackInfo& info, size_t i, uint64_t need, VnetArrays* v) {
+  size_t a, b, c, d;
+  if (!TypedArg(info[i], napi_uint16_array, &v->csumStart, &a) ||
+      !TypedArg(info[i + 1], napi_uint16_array, &v->csumOff, &b) ||
+      !TypedArg(info[i + 2], napi_uint8_array, &v->gsoType, &c) ||
+      !TypedArg(info[i + 3], napi_uint16_array, &v->gsoSize, &d))
+    return false;
+  return need <= a && need <= b && need <= c && need <= d;
+}
+
 // { ifname, netns?, blockSize?, blockCount?, frameSize?, retireTovMs?, fanoutGroup?, fanoutMode?,
-//   ignoreOutgoing?, qdiscBypass?, filter?: Uint32Array of [code, jt, jf, k] per instruction }
+//   ignoreOutgoing?, qdiscBypass?, vnetHdr?, filter?: Uint32Array of [code, jt, jf, k] per
+//   instruction, fanoutProgram?: the same, for fanoutMode 6 (PACKET_FANOUT_CBPF) }
 Napi::Value AfPacketOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return Invalid(env, "options: not an object");
@@ -84,18 +111,17 @@ Napi::Value AfPacketOpen(const Napi::CallbackInfo& info) {
   if (!OptInt(o, "fanoutMode", 0, 7, &fm)) return Invalid(env, "options.fanoutMode");
   if (!OptBool(o, "ignoreOutgoing", &a.ignoreOutgoing)) return Invalid(env, "options.ignoreOutgoing");
   if (!OptBool(o, "qdiscBypass", &a.qdiscBypass)) return Invalid(env, "options.qdiscBypass");
+  if (!OptBool(o, "vnetHdr", &a.vnetHdr)) return Invalid(env, "options.vnetHdr");
   Napi::Value f = o.Get("filter");
   if (!f.IsUndefined() && !f.IsNull()) {
-    uint32_t* w;
-    size_t n;
-    if (!TypedArg(f, napi_uint32_array, &w, &n) || n == 0 || n % 4 != 0 || n / 4 > kMaxFilterInsns)
-      return Invalid(env, "options.filter");
-    for (size_t i = 0; i < n; i += 4) {
-      if (w[i] > 0xffff || w[i + 1] > 0xff || w[i + 2] > 0xff) return Invalid(env, "options.filter");
-      a.filter.push_back(sock_filter{static_cast<uint16_t>(w[i]), static_cast<uint8_t>(w[i + 1]),
-                                     static_cast<uint8_t>(w[i + 2]), w[i + 3]});
-    }
+    if (!FilterArg(f, &a.filter)) return Invalid(env, "options.filter");
     a.hasFilter = true;
+  }
+  Napi::Value fp = o.Get("fanoutProgram");
+  if (!fp.IsUndefined() && !fp.IsNull()) {
+    if (fm != PACKET_FANOUT_CBPF || fg < 0 || !FilterArg(fp, &a.fanoutProg))
+      return Invalid(env, "options.fanoutProgram");
+    a.hasFanoutProg = true;
   }
   if (env.IsExceptionPending()) return Invalid(env, "options: a getter threw");
   a.blockSize = static_cast<uint32_t>(bs);
@@ -145,10 +171,11 @@ Napi::Value RawIpOpen(const Napi::CallbackInfo& info) {
 }
 
 // HOT. recvBatch(handle, data: Uint8Array, off: Int32Array, len: Int32Array, meta: Uint32Array,
-//                slotSize, headroom, max) -> count | -errno
+//                csumStart: Uint16Array, csumOff: Uint16Array, gsoType: Uint8Array,
+//                gsoSize: Uint16Array, slotSize, headroom, max) -> count | -errno
 Napi::Value RecvBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 8) return Num(env, -EINVAL);
+  if (info.Length() < 12) return Num(env, -EINVAL);
   Handle* h = HandleArg(info, 0);
   if (h == nullptr) return Num(env, -EBADF);
   RxBatch b{};
@@ -157,8 +184,9 @@ Napi::Value RecvBatch(const Napi::CallbackInfo& info) {
   if (!TypedArg(info[1], napi_uint8_array, &b.data, &dataLen) ||
       !TypedArg(info[2], napi_int32_array, &b.off, &offLen) ||
       !TypedArg(info[3], napi_int32_array, &b.len, &lenLen) ||
-      !TypedArg(info[4], napi_uint32_array, &b.meta, &metaLen) || !IntArg(info[5], 1, kMaxSlot, &slot) ||
-      !IntArg(info[6], 0, slot - 1, &head) || !IntArg(info[7], 0, kMaxBatch, &max))
+      !TypedArg(info[4], napi_uint32_array, &b.meta, &metaLen) || !IntArg(info[9], 1, kMaxSlot, &slot) ||
+      !IntArg(info[10], 0, slot - 1, &head) || !IntArg(info[11], 0, kMaxBatch, &max) ||
+      !VnetArgs(info, 5, static_cast<uint64_t>(max), &b.v))
     return Num(env, -EINVAL);
   if (static_cast<uint64_t>(max) > offLen || static_cast<uint64_t>(max) > lenLen ||
       static_cast<uint64_t>(max) > metaLen || static_cast<uint64_t>(max) * static_cast<uint64_t>(slot) > dataLen ||
@@ -171,27 +199,34 @@ Napi::Value RecvBatch(const Napi::CallbackInfo& info) {
   return Num(env, RecvFrames(*h, b));
 }
 
-// HOT. sendBatch(handle, data: Uint8Array, off: Int32Array, len: Int32Array, count) -> n | -errno
+// HOT. sendBatch(handle, data: Uint8Array, off: Int32Array, len: Int32Array, meta: Uint32Array,
+//                csumStart: Uint16Array, csumOff: Uint16Array, gsoType: Uint8Array,
+//                gsoSize: Uint16Array, count) -> n | -errno
 Napi::Value SendBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 5) return Num(env, -EINVAL);
+  if (info.Length() < 10) return Num(env, -EINVAL);
   Handle* h = HandleArg(info, 0);
   if (h == nullptr) return Num(env, -EBADF);
   uint8_t* data;
   int32_t* off;
   int32_t* len;
-  size_t dataLen, offLen, lenLen;
+  uint32_t* meta;
+  VnetArrays v{};
+  size_t dataLen, offLen, lenLen, metaLen;
   int64_t count;
   if (!TypedArg(info[1], napi_uint8_array, &data, &dataLen) || !TypedArg(info[2], napi_int32_array, &off, &offLen) ||
-      !TypedArg(info[3], napi_int32_array, &len, &lenLen) || !IntArg(info[4], 0, kMaxBatch, &count))
+      !TypedArg(info[3], napi_int32_array, &len, &lenLen) || !TypedArg(info[4], napi_uint32_array, &meta, &metaLen) ||
+      !IntArg(info[9], 0, kMaxBatch, &count) || !VnetArgs(info, 5, static_cast<uint64_t>(count), &v))
     return Num(env, -EINVAL);
-  if (static_cast<uint64_t>(count) > offLen || static_cast<uint64_t>(count) > lenLen) return Num(env, -EINVAL);
+  if (static_cast<uint64_t>(count) > offLen || static_cast<uint64_t>(count) > lenLen ||
+      static_cast<uint64_t>(count) > metaLen)
+    return Num(env, -EINVAL);
   for (int64_t i = 0; i < count; i++) {
     if (off[i] < 0 || len[i] <= 0 || static_cast<uint64_t>(off[i]) + static_cast<uint64_t>(len[i]) > dataLen)
       return Num(env, -EINVAL);
   }
   if (count == 0) return Num(env, 0);
-  TxBatch b{data, off, len, static_cast<uint32_t>(count)};
+  TxBatch b{data, off, len, meta, v, static_cast<uint32_t>(count)};
   return Num(env, SendFrames(*h, b));
 }
 
@@ -233,8 +268,9 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
     return Num(env, -EINVAL);
   int rc = RefreshStats(*h);
   const Counters& c = h->c;
-  const double v[kStatsLen] = {c.kernelPackets, c.kernelDrops, c.freezeQueue, c.rxFrames, c.rxOversize,
-                               c.rxTruncated,   c.txFrames,    c.txRejected,  c.txBusy};
+  const double v[kStatsLen] = {c.kernelPackets, c.kernelDrops, c.freezeQueue, c.rxFrames,
+                               c.rxOversize,    c.rxTruncated, c.txFrames,    c.txRejected,
+                               c.txBusy,        c.rxGso,       c.txGso};
   for (size_t i = 0; i < kStatsLen; i++) out[i] = v[i];
   return Num(env, rc);
 }
@@ -256,6 +292,17 @@ Napi::Value LinkInfo(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < 6; i++) m.Set(i, Num(env, mac[i]));
   o.Set("mac", m);
   return o;
+}
+
+// fanoutProgram(handle, filter: Uint32Array) -> 0 | -errno: replaces the classic BPF program of
+// the handle's PACKET_FANOUT_CBPF group (shared by every member socket).
+Napi::Value FanoutProgram(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* h = HandleArg(info, 0);
+  if (h == nullptr) return Num(env, -EBADF);
+  std::vector<sock_filter> prog;
+  if (info.Length() < 2 || !FilterArg(info[1], &prog)) return Num(env, -EINVAL);
+  return Num(env, SetFanoutProgram(*h, prog));
 }
 
 Napi::Value Fd(const Napi::CallbackInfo& info) {
@@ -286,7 +333,7 @@ void RegisterDataPlane(Napi::Env env, Napi::Object exports) {
       {"recvBatch", RecvBatch},       {"sendBatch", SendBatch}, {"wait", Wait},
       {"pollStart", PollStart},       {"pollStop", PollStop},   {"stats", Stats},
       {"linkInfo", LinkInfo},         {"fd", Fd},               {"close", Close},
-      {"lastError", LastError},
+      {"lastError", LastError},       {"fanoutProgram", FanoutProgram},
   };
   for (const auto& f : fns) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
 }

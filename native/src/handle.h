@@ -30,6 +30,8 @@ struct Counters {
   double txFrames = 0;       // frames the kernel accepted
   double txRejected = 0;     // frames the kernel refused as invalid (EINVAL, EMSGSIZE...): skipped
   double txBusy = 0;         // sendBatch calls that stopped early on EAGAIN/ENOBUFS
+  double rxGso = 0;          // GSO super-frames handed to JS (vnet header gso_type != 0)
+  double txGso = 0;          // GSO super-frames the kernel accepted for segmentation
 };
 
 struct Handle {
@@ -39,6 +41,7 @@ struct Handle {
   std::string ifname;
   int ifindex = 0;
   int rawProtocol = 0;  // RawIp: IPPROTO_IPIP (receive) or IPPROTO_RAW (send)
+  bool vnetHdr = false;  // AfPacket with PACKET_VNET_HDR: a virtio_net_hdr precedes every frame
   // Tun: read(2) truncates silently, so each read has this spill area as a second iovec; a
   // packet that reaches it did not fit its slot.
   std::vector<uint8_t> spill;

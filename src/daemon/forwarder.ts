@@ -6,6 +6,14 @@
  * requests from the director's address; answers learned by the engine), and applying control
  * changes between batches (JS runs one callback at a time, so a change never lands mid-batch).
  * One-arm directors: every frame leaves by the link it came in on.
+ * Offloads: when every link has them (Link.offload, AF_PACKET with a vnet header) the engine
+ * keeps partial checksums and GSO super-frames for the link to finish (engine/offload.ts), and
+ * the batches have GSO_SLOT_SIZE slots (16.1 MiB per 256-frame batch per link, instead of 512 KiB)
+ * so a 64 KiB super-frame fits. GSO frames the engine had to drop (TUN) are reported through
+ * hooks.onGsoDrops from the idle timer.
+ * Several workers: each resolves neighbours itself, but an ARP/NA answer reaches only the worker
+ * the fanout picks; hooks.onLearned reports what this one learned so the daemon can hand it to
+ * the others (learnNeighbor).
  * Must not: block; every I/O call is a synchronous non-blocking batch call.
  */
 import type { IpvsTimeouts, RuleSet } from '../control/model.js';
@@ -13,8 +21,9 @@ import { loadRuleSet } from '../control/engine-apply.js';
 import { Engine } from '../engine/engine.js';
 import { setNeighbor } from '../engine/engine-config.js';
 import type { Link } from '../io/link.js';
-import { FrameBatch } from '../wire/frame-batch.js';
+import { DEFAULT_SLOT_SIZE, FrameBatch, GSO_SLOT_SIZE } from '../wire/frame-batch.js';
 import { buildArpRequest } from '../engine/announce.js';
+import { Drop } from '../engine/verdict.js';
 import { LocalDataPlane } from './dataplane.js';
 
 export interface ForwarderConfig {
@@ -30,6 +39,13 @@ export interface ForwarderConfig {
   timeouts: IpvsTimeouts | null;
 }
 
+export interface ForwarderHooks {
+  /** A real server's MAC this forwarder learned from an answer it saw. */
+  onLearned?: (af: 4 | 6, words: number[], mac: number) => void;
+  /** The engine dropped GSO super-frames it cannot send (gso_unsupported): the new total. */
+  onGsoDrops?: (total: number) => void;
+}
+
 const BATCH = 256;
 /** Batches pumped per readable callback before yielding to the event loop (control messages). */
 const PUMP_LIMIT = 64;
@@ -42,12 +58,15 @@ export class Forwarder {
   private readonly rings: { link: Link; rx: FrameBatch; tx: FrameBatch }[];
   private timer: NodeJS.Timeout | null = null;
   private lastArp = 0;
+  private gsoDrops = 0;
 
   constructor(
     cfg: ForwarderConfig,
     links: Link[],
     private readonly clock: () => number,
+    private readonly hooks: ForwarderHooks = {},
   ) {
+    const offload = links.length > 0 && links.every((l) => l.offload);
     this.engine = new Engine({
       localMac: cfg.localMac,
       localIp4: cfg.localIp4,
@@ -55,13 +74,14 @@ export class Forwarder {
       mtu: cfg.mtu,
       seed: cfg.seed,
       capacity: cfg.capacity,
+      offload,
     });
     for (const [af, words, mac] of cfg.neighbors)
       setNeighbor(this.engine.state, af, Uint32Array.from(words), mac);
     loadRuleSet(this.engine.state, cfg.rules, cfg.timeouts);
     this.plane = new LocalDataPlane(this.engine, clock);
     this.rings = links.map((link) => {
-      const rx = new FrameBatch(BATCH);
+      const rx = new FrameBatch(BATCH, offload ? GSO_SLOT_SIZE : DEFAULT_SLOT_SIZE);
       return { link, rx, tx: rx.txView() };
     });
   }
@@ -96,6 +116,11 @@ export class Forwarder {
     const now = this.clock();
     this.engine.tick(now);
     this.learnNeighbors();
+    const gso = this.engine.state.drops[Drop.GsoUnsupported]!;
+    if (gso !== this.gsoDrops) {
+      this.gsoDrops = gso;
+      this.hooks.onGsoDrops?.(gso);
+    }
     if (now - this.lastArp >= ARP_RETRY_MS) {
       this.lastArp = now;
       this.resolveNeighbors();
@@ -108,17 +133,24 @@ export class Forwarder {
     const learned = st.learned;
     while (learned.count > 0) {
       const [af, words, mac] = learned.shift();
-      const isDest = st.dests.some(
-        (d) =>
-          d !== null &&
-          d.af === af &&
-          d.addr[0] === words[0] &&
-          d.addr[1] === words[1] &&
-          d.addr[2] === words[2] &&
-          d.addr[3] === words[3],
-      );
-      if (isDest) setNeighbor(st, af, words, mac);
+      if (this.learnNeighbor(af, Array.from(words), mac)) this.hooks.onLearned?.(af, Array.from(words), mac);
     }
+  }
+
+  /** Apply a neighbour (learned here or by another worker) if it is a real server's; true if applied. */
+  learnNeighbor(af: 4 | 6, words: number[], mac: number): boolean {
+    const st = this.engine.state;
+    const isDest = st.dests.some(
+      (d) =>
+        d !== null &&
+        d.af === af &&
+        d.addr[0] === words[0] &&
+        d.addr[1] === words[1] &&
+        d.addr[2] === words[2] &&
+        d.addr[3] === words[3],
+    );
+    if (isDest) setNeighbor(st, af, Uint32Array.from(words), mac);
+    return isDest;
   }
 
   /** One ARP request per unresolved IPv4 dest, out of every link. */
@@ -132,8 +164,8 @@ export class Forwarder {
       for (const r of this.rings) {
         const tx = r.tx;
         const o = tx.headroom;
-        tx.off[0] = o;
-        tx.len[0] = buildArpRequest(tx.data, o, st.localMac, st.localIp4, d.addr[0]!);
+        // setFrame: slot 0 may still carry the offloads of the last forwarded frame.
+        tx.setFrame(0, o, buildArpRequest(tx.data, o, st.localMac, st.localIp4, d.addr[0]!));
         tx.count = 1;
         r.link.send(tx);
       }

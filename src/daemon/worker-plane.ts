@@ -4,13 +4,15 @@
  * (planSync converts every spec; an error changes nothing anywhere), then sent to every worker,
  * which applies them between two batches; traffic never waits for the control plane.
  * Listings merge the workers' answers: counters and conn counts add up, conns concatenate.
+ * A real server's MAC learned by one worker (ARP/NA answers reach only one socket of the fanout
+ * group) is passed on to the others.
  */
 import { Worker } from 'node:worker_threads';
 import { planSync } from '../control/engine-apply.js';
 import { UvsError, type UvsErrorCode } from '../control/errors.js';
 import type { IpvsTimeouts, RuleSet, ServiceKey } from '../control/model.js';
 import type { ConnJson, DataPlane, DestJson, ListJson, ServiceJson, StatsJson } from './dataplane.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerInit, WorkerLearned, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -24,6 +26,10 @@ export class WorkerDataPlane implements DataPlane {
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => {
+        if ('t' in m) {
+          this.relayLearned(w, m);
+          return;
+        }
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -41,7 +47,10 @@ export class WorkerDataPlane implements DataPlane {
     const workers: Worker[] = [];
     try {
       for (let i = 0; i < count; i++) {
-        const w = new Worker(url, { workerData: init, execArgv: ts ? ['--import', 'tsx'] : [] });
+        const w = new Worker(url, {
+          workerData: { ...init, index: i },
+          execArgv: ts ? ['--import', 'tsx'] : [],
+        });
         workers.push(w);
         await new Promise<void>((resolve, reject) => {
           const onMsg = (m: WorkerReply): void => {
@@ -62,6 +71,13 @@ export class WorkerDataPlane implements DataPlane {
       throw err;
     }
     return new WorkerDataPlane(workers);
+  }
+
+  private relayLearned(from: Worker, m: WorkerLearned): void {
+    for (const w of this.workers) {
+      if (w === from) continue;
+      this.request(w, { t: 'neighbor', af: m.af, words: m.words, mac: m.mac }).catch(() => undefined);
+    }
   }
 
   private request(w: Worker, body: RequestBody): Promise<unknown> {

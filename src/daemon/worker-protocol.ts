@@ -10,6 +10,10 @@ export interface WorkerInit {
   ifaces: string[];
   netns: string;
   fanoutGroup: number;
+  /** This worker's number (0..N-1), for per-worker status. */
+  index?: number;
+  /** Open the sockets with PACKET_VNET_HDR (GSO super-frames, checksum offload). Default true. */
+  offload?: boolean;
   forwarder: ForwarderConfig;
 }
 
@@ -21,10 +25,21 @@ export type WorkerRequest =
   | { id: number; t: 'list'; svc: ServiceKey | null }
   | { id: number; t: 'list-conns' }
   | { id: number; t: 'status' }
+  | { id: number; t: 'neighbor'; af: 4 | 6; words: number[]; mac: number }
   | { id: number; t: 'stop' };
+
+/** Unsolicited: a worker learned a real server's MAC; the main thread tells the others. */
+export interface WorkerLearned {
+  id: -2;
+  t: 'learned';
+  af: 4 | 6;
+  words: number[];
+  mac: number;
+}
 
 export type WorkerReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; code: string; message: string }
   | { id: -1; ok: false; code: 'UVS_ERR_WORKER_START'; message: string }
-  | { id: -1; ok: true; value: 'ready' };
+  | { id: -1; ok: true; value: 'ready' }
+  | WorkerLearned;

@@ -46,7 +46,11 @@ export class PacketCtx {
   len = 0;
   floor = 0;
   limit = 0;
+  /** Link flags of the frame (META_*); the engine clears META_CSUM_PARTIAL once it completed the checksum. */
   meta = 0;
+  /** GSO super-frame: type (GSO_*, 0 = one packet) and segment payload size. */
+  gsoType = 0;
+  gsoSize = 0;
 
   /** Layer offsets and lengths once parsed. */
   l3off = 0;
@@ -60,6 +64,12 @@ export class PacketCtx {
   /** Output frame when the verdict is Tx. */
   outOff = 0;
   outLen = 0;
+  /** Offloads of the output (offload.ts keepOffloads): META_CSUM_PARTIAL or 0, its L4 checksum location, GSO. */
+  outMeta = 0;
+  outCsumStart = 0;
+  outCsumOff = 0;
+  outGsoType = 0;
+  outGsoSize = 0;
 
   /** Scratch address words (persistence masks, quoted tuples). */
   readonly scratchA = new Uint32Array(4);
@@ -72,8 +82,13 @@ export class PacketCtx {
     this.floor = floor;
     this.limit = limit;
     this.meta = meta;
+    this.gsoType = 0;
+    this.gsoSize = 0;
     this.tcpFlags = 0;
     this.outOff = off;
     this.outLen = len;
+    this.outMeta = 0;
+    this.outGsoType = 0;
+    this.outGsoSize = 0;
   }
 }

@@ -32,6 +32,12 @@ export interface EngineOptions {
   mtu?: number;
   /** Answer ARP requests and IPv6 Neighbor Solicitations for VIPs. Default true. */
   answerNeighbor?: boolean;
+  /**
+   * The link finishes partial checksums and segments GSO frames on transmit (Link.offload), so
+   * forwarded frames keep them (offload.ts). Default false: the engine completes partial
+   * checksums itself and drops GSO frames it would transmit.
+   */
+  offload?: boolean;
   /** Sysctl equivalents (defaults as the kernel's). */
   expireNodestConn?: boolean;
   expireQuiescentTemplate?: boolean;
@@ -45,6 +51,7 @@ export class EngineState {
   readonly hasIp6: boolean;
   readonly mtu: number;
   readonly answerNeighbor: boolean;
+  readonly offload: boolean;
   expireNodestConn: boolean;
   expireQuiescentTemplate: boolean;
   secureTcp: boolean;
@@ -90,6 +97,7 @@ export class EngineState {
     if (opts.localIp6) for (let i = 0; i < 4; i++) this.localIp6[i] = opts.localIp6[i]!;
     this.mtu = opts.mtu ?? 1500;
     this.answerNeighbor = opts.answerNeighbor ?? true;
+    this.offload = opts.offload ?? false;
     this.expireNodestConn = opts.expireNodestConn ?? false;
     this.expireQuiescentTemplate = opts.expireQuiescentTemplate ?? false;
     this.secureTcp = opts.secureTcp ?? false;

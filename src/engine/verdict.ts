@@ -27,6 +27,7 @@ export const Drop = {
   OwnFrame: 16, // a frame we sent ourselves, seen again (row 21)
   BadL4Checksum: 17, // NAT: the L4 checksum was wrong before rewriting
   NoRoom: 18, // no room in the slot for a reply or an outer header
+  GsoUnsupported: 19, // a GSO super-frame on a path that cannot segment it (TUN, or no link offload)
 } as const;
 export type DropCode = (typeof Drop)[keyof typeof Drop];
 
@@ -50,6 +51,7 @@ export const DROP_NAMES: readonly string[] = [
   'own_frame',
   'bad_l4_checksum',
   'no_room',
+  'gso_unsupported',
 ];
 
 export const DROP_REASON_COUNT = DROP_NAMES.length;

@@ -5,17 +5,33 @@
  * Defaults follow reference/performance.md Part A: 32 blocks of 256 KiB, block retire timeout
  * 1 ms (a lone frame waits at most ~1 ms), PACKET_IGNORE_OUTGOING (never see our own sends; also
  * set as the fanout group flag), PACKET_QDISC_BYPASS. Fanout (one socket per worker, hash mode)
- * keeps each flow on one socket. bpfFilter() builds the classic BPF program that lets only
- * IPv4/IPv6/ARP (optionally only given IPv4 destinations) into the ring.
+ * keeps each flow on one socket; mode 'cbpf' lets a classic BPF program pick the socket
+ * (fanout-bpf.ts builds uvsd's, symmetric for NAT), installed at open and replaced with
+ * setFanoutProgram(). bpfFilter() builds the classic BPF program that lets only IPv4/IPv6/ARP
+ * (optionally only given IPv4 destinations) into the ring.
  * Received frames carry META_CSUM_PARTIAL when the kernel says TP_STATUS_CSUMNOTREADY; VLAN tags
  * taken off by acceleration are written back into the frame.
+ * Offloads (`vnetHdr: true`, PACKET_VNET_HDR): the link's `offload` is true; GSO super-frames
+ * (veth TSO, GRO) arrive whole with gsoType/gsoSize, so the receive batch needs slots of
+ * GSO_SLOT_SIZE; send passes each frame's partial checksum and GSO size to the kernel, which
+ * finishes and segments on transmit. Without it, super-frames are skipped (rxOversize or
+ * rxTruncated) and partial checksums must be completed before send.
  * Follows: Documentation/networking/packet_mmap.rst, Documentation/networking/filter.rst.
  */
 import { NativeLink, openHandle } from './native-link.js';
+import { LinkError } from './link.js';
 import type { NativeAfPacketOptions } from './native.js';
 
-export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover' | 'rnd' | 'qm';
-const FANOUT_MODES: Record<FanoutMode, number> = { hash: 0, lb: 1, cpu: 2, rollover: 3, rnd: 4, qm: 5 };
+export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover' | 'rnd' | 'qm' | 'cbpf';
+const FANOUT_MODES: Record<FanoutMode, number> = {
+  hash: 0,
+  lb: 1,
+  cpu: 2,
+  rollover: 3,
+  rnd: 4,
+  qm: 5,
+  cbpf: 6,
+};
 
 export interface BpfInsn {
   code: number;
@@ -31,15 +47,32 @@ export interface AfPacketLinkOptions {
   blockSize?: number;
   blockCount?: number;
   retireTovMs?: number;
-  fanout?: { group: number; mode?: FanoutMode };
+  /** mode 'cbpf': `program` picks the socket (its return value modulo the group size). */
+  fanout?: { group: number; mode?: FanoutMode; program?: readonly BpfInsn[] };
   ignoreOutgoing?: boolean;
   qdiscBypass?: boolean;
+  /** PACKET_VNET_HDR (see the header). Default false. */
+  vnetHdr?: boolean;
   filter?: readonly BpfInsn[];
 }
 
 export class AfPacketLink extends NativeLink {
-  private constructor(native: ReturnType<typeof openHandle>['native'], handle: number, ifname: string) {
-    super(native, handle, 'AF_PACKET', ifname);
+  private constructor(
+    native: ReturnType<typeof openHandle>['native'],
+    handle: number,
+    ifname: string,
+    offload: boolean,
+  ) {
+    super(native, handle, 'AF_PACKET', ifname, offload);
+  }
+
+  /**
+   * Replaces the classic BPF program of this socket's 'cbpf' fanout group (shared by every
+   * member). Throws LinkError when the kernel refuses it (not a cbpf group, invalid program).
+   */
+  setFanoutProgram(program: readonly BpfInsn[]): void {
+    const rc = this.native.fanoutProgram(this.handle, encodeBpf(program));
+    if (rc < 0) throw new LinkError('AF_PACKET', this.name, 'setsockopt(PACKET_FANOUT_DATA)', -rc);
   }
 
   /** Opens the socket; throws LinkError naming the interface, the failing step and the errno. */
@@ -52,14 +85,16 @@ export class AfPacketLink extends NativeLink {
     if (opts.fanout !== undefined) {
       o.fanoutGroup = opts.fanout.group;
       o.fanoutMode = FANOUT_MODES[opts.fanout.mode ?? 'hash'];
+      if (opts.fanout.program !== undefined) o.fanoutProgram = encodeBpf(opts.fanout.program);
     }
+    if (opts.vnetHdr !== undefined) o.vnetHdr = opts.vnetHdr;
     if (opts.ignoreOutgoing !== undefined) o.ignoreOutgoing = opts.ignoreOutgoing;
     if (opts.qdiscBypass !== undefined) o.qdiscBypass = opts.qdiscBypass;
     if (opts.filter !== undefined) o.filter = encodeBpf(opts.filter);
     const { native, handle } = openHandle('AF_PACKET', opts.ifname, opts.netns ?? '', (n) =>
       n.afpacketOpen(o),
     );
-    return new AfPacketLink(native, handle, opts.ifname);
+    return new AfPacketLink(native, handle, opts.ifname, opts.vnetHdr === true);
   }
 }
 

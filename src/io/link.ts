@@ -6,7 +6,8 @@
  * Contract (test/native/link-contract-suite.ts checks it against every implementation):
  * - recv(rx) fills rx from slot 0 with at most rx.capacity frames, each starting rx.headroom bytes
  *   into its slot, sets rx.count and returns it; 0 when nothing waits. Frames too large for a
- *   slot are skipped and counted (stats().rxOversize), never truncated. A negative result is
+ *   slot are skipped and counted (stats().rxOversize), never truncated. Per-frame offload
+ *   metadata is written for every frame (zeros on links without offloads). A negative result is
  *   -errno: the link failed (closed: -EBADF) and rx.count is 0.
  * - send(tx) transmits tx.count frames (tx.off/tx.len) in order and returns how many it took from
  *   the head of the batch: sent, or refused by the kernel as invalid and counted (txRejected).
@@ -34,6 +35,9 @@ export interface LinkStats {
   txRejected: number;
   /** send calls that stopped early because the device pushed back. */
   txBusy: number;
+  /** Links with offloads: GSO super-frames received, and sent for the kernel to segment. */
+  rxGso: number;
+  txGso: number;
 }
 
 export function emptyLinkStats(): LinkStats {
@@ -47,6 +51,8 @@ export function emptyLinkStats(): LinkStats {
     txFrames: 0,
     txRejected: 0,
     txBusy: 0,
+    rxGso: 0,
+    txGso: 0,
   };
 }
 
@@ -55,6 +61,14 @@ export interface Link {
   readonly name: string;
   /** Interface MTU at open (0 when the link has no interface, e.g. an unbound raw socket). */
   readonly mtu: number;
+  /**
+   * The link exchanges offload metadata with the kernel (FrameBatch header): recv may deliver
+   * GSO super-frames and partial checksums with their metadata, and send honours tx.meta's
+   * META_CSUM_PARTIAL (the kernel finishes the checksum) and tx.gsoType/gsoSize (the kernel
+   * segments). false: recv delivers single packets only and send ignores the metadata, so a
+   * sender must complete checksums itself and must never send a GSO frame.
+   */
+  readonly offload: boolean;
   /** HOT. See the contract above. */
   recv(rx: FrameBatch): number;
   /** HOT. See the contract above. */

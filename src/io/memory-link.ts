@@ -24,6 +24,8 @@ export interface MemoryLinkOptions {
 export class MemoryLink implements Link {
   readonly name: string;
   readonly mtu: number;
+  /** In-process frames carry no offload metadata. */
+  readonly offload = false;
   private readonly rxQueueMax: number;
   private readonly txBudget: number;
   private readonly queue: { bytes: Uint8Array; meta: number }[] = [];
@@ -79,6 +81,10 @@ export class MemoryLink implements Link {
       rx.off[n] = o;
       rx.len[n] = f.bytes.length;
       rx.meta[n] = f.meta;
+      rx.csumStart[n] = 0;
+      rx.csumOff[n] = 0;
+      rx.gsoType[n] = 0;
+      rx.gsoSize[n] = 0;
       n++;
     }
     rx.count = n;

@@ -31,15 +31,24 @@ export abstract class NativeLink implements Link {
   readonly name: string;
   readonly mtu: number;
   readonly ifindex: number;
+  /** See Link.offload; AfPacketLink opened with vnetHdr. */
+  readonly offload: boolean;
   /** MAC address of the interface (zeros for TUN and unbound raw sockets). */
   readonly mac: Uint8Array;
   protected readonly native: NativeAddon;
   protected handle: number;
   private readonly statsBuf = new Float64Array(STATS_FIELDS.length);
 
-  protected constructor(native: NativeAddon, handle: number, kind: string, fallbackName: string) {
+  protected constructor(
+    native: NativeAddon,
+    handle: number,
+    kind: string,
+    fallbackName: string,
+    offload = false,
+  ) {
     this.native = native;
     this.handle = handle;
+    this.offload = offload;
     const info = native.linkInfo(handle);
     if (typeof info === 'number') {
       native.close(handle);
@@ -63,6 +72,10 @@ export abstract class NativeLink implements Link {
       rx.off,
       rx.len,
       rx.meta,
+      rx.csumStart,
+      rx.csumOff,
+      rx.gsoType,
+      rx.gsoSize,
       rx.slotSize,
       rx.headroom,
       rx.capacity,
@@ -72,7 +85,18 @@ export abstract class NativeLink implements Link {
   }
 
   send(tx: FrameBatch): number {
-    return this.native.sendBatch(this.handle, tx.data, tx.off, tx.len, tx.count);
+    return this.native.sendBatch(
+      this.handle,
+      tx.data,
+      tx.off,
+      tx.len,
+      tx.meta,
+      tx.csumStart,
+      tx.csumOff,
+      tx.gsoType,
+      tx.gsoSize,
+      tx.count,
+    );
   }
 
   /** Blocks the calling thread until readable or timeout: 1, 0, or -errno (tests, worker loops). */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
 
 /** The ABI version this TypeScript expects; native/src/addon.cc kAbiVersion must match. */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;
 
 /** Probe results: 0 when the capability works, else -errno from the failing call. */
 export interface NativeProbe {
@@ -34,8 +34,12 @@ export interface NativeAfPacketOptions {
   fanoutMode?: number;
   ignoreOutgoing?: boolean;
   qdiscBypass?: boolean;
+  /** PACKET_VNET_HDR: GSO super-frames and partial checksums in, offloads out (native/README.md). */
+  vnetHdr?: boolean;
   /** Classic BPF, four words per instruction: code, jt, jf, k. */
   filter?: Uint32Array;
+  /** The fanout group's classic BPF program (fanoutMode 6, PACKET_FANOUT_CBPF), same encoding. */
+  fanoutProgram?: Uint32Array;
 }
 
 export interface NativeTunOptions {
@@ -68,6 +72,8 @@ export const STATS_FIELDS = [
   'txFrames',
   'txRejected',
   'txBusy',
+  'rxGso',
+  'txGso',
 ] as const;
 export type NativeStatsField = (typeof STATS_FIELDS)[number];
 
@@ -86,11 +92,28 @@ export interface NativeAddon {
     off: Int32Array,
     len: Int32Array,
     meta: Uint32Array,
+    csumStart: Uint16Array,
+    csumOff: Uint16Array,
+    gsoType: Uint8Array,
+    gsoSize: Uint16Array,
     slotSize: number,
     headroom: number,
     max: number,
   ): number;
-  sendBatch(handle: number, data: Uint8Array, off: Int32Array, len: Int32Array, count: number): number;
+  sendBatch(
+    handle: number,
+    data: Uint8Array,
+    off: Int32Array,
+    len: Int32Array,
+    meta: Uint32Array,
+    csumStart: Uint16Array,
+    csumOff: Uint16Array,
+    gsoType: Uint8Array,
+    gsoSize: Uint16Array,
+    count: number,
+  ): number;
+  /** Replaces the PACKET_FANOUT_CBPF group's program: 0 or -errno. */
+  fanoutProgram(handle: number, filter: Uint32Array): number;
   wait(handle: number, timeoutMs: number): number;
   pollStart(handle: number, cb: (status: number) => void): number;
   pollStop(handle: number): number;
@@ -117,6 +140,7 @@ const FUNCTIONS = [
   'fd',
   'close',
   'lastError',
+  'fanoutProgram',
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 let cached: NativeAddon | null = null;

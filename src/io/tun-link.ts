@@ -74,6 +74,17 @@ export class TunLink extends NativeLink {
       this.stripOff[i] = len > ETH_HLEN ? tx.off[i]! + ETH_HLEN : tx.off[i]!;
       this.stripLen[i] = len > ETH_HLEN ? len - ETH_HLEN : len;
     }
-    return this.native.sendBatch(this.handle, tx.data, this.stripOff, this.stripLen, n);
+    return this.native.sendBatch(
+      this.handle,
+      tx.data,
+      this.stripOff,
+      this.stripLen,
+      tx.meta,
+      tx.csumStart,
+      tx.csumOff,
+      tx.gsoType,
+      tx.gsoSize,
+      n,
+    );
   }
 }

@@ -57,6 +57,23 @@ export function csumReplaceSums(hc: number, oldSum: number, newSum: number): num
   return ~csumFold((~hc & 0xffff) + (~o & 0xffff) + csumFold(newSum)) & 0xffff;
 }
 
+/**
+ * A partial checksum field (CHECKSUM_PARTIAL: the sender left the folded pseudo-header sum in
+ * it, not complemented, for the device to finish over the L4 bytes) after a 32-bit value of its
+ * pseudo-header changed from oldV to newV: fold(f + ~oldV + newV), i.e. the complement of
+ * csumReplace32 on ~f. The port fields need no such update: they are summed at the end.
+ */
+export function csumPartialReplace32(f: number, oldV: number, newV: number): number {
+  return csumFold(
+    (f & 0xffff) + (~(oldV >>> 16) & 0xffff) + (~oldV & 0xffff) + ((newV >>> 16) & 0xffff) + (newV & 0xffff),
+  );
+}
+
+/** csumPartialReplace32 for a 16-byte address: unfolded sums of its words before and after. */
+export function csumPartialReplaceSums(f: number, oldSum: number, newSum: number): number {
+  return csumFold((f & 0xffff) + (~csumFold(oldSum) & 0xffff) + csumFold(newSum));
+}
+
 /** Unfolded sum of the IPv4 pseudo-header (RFC 793 §3.1, RFC 768). */
 export function pseudoSum4(src: number, dst: number, proto: number, l4len: number): number {
   return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + proto + l4len;

@@ -28,7 +28,15 @@
  *  |                    Options (data offset > 5)                  |
  */
 import { EMPTY, rd16, rd32, wr16, wr32 } from './bytes.js';
-import { csumAdd, csumFold, csumReplace16, csumReplace32, csumReplaceSums } from './checksum.js';
+import {
+  csumAdd,
+  csumFold,
+  csumPartialReplace32,
+  csumPartialReplaceSums,
+  csumReplace16,
+  csumReplace32,
+  csumReplaceSums,
+} from './checksum.js';
 import { WireError } from './wire-error.js';
 
 export const TCP_MIN_HDR = 20;
@@ -301,6 +309,21 @@ export class TcpView {
   pseudoReplaceSums(oldSum: number, newSum: number): void {
     const o = this.off + OFF_CSUM;
     wr16(this.bytes, o, csumReplaceSums(rd16(this.bytes, o), oldSum, newSum));
+  }
+
+  /**
+   * CHECKSUM_PARTIAL frames: the field holds the folded pseudo-header sum (not complemented).
+   * Carry an IPv4 address change into it; ports are then written raw (setXPort), the device's
+   * final checksum covers them.
+   */
+  partialReplace32(oldAddr: number, newAddr: number): void {
+    const o = this.off + OFF_CSUM;
+    wr16(this.bytes, o, csumPartialReplace32(rd16(this.bytes, o), oldAddr >>> 0, newAddr >>> 0));
+  }
+  /** IPv6 variant of partialReplace32 with unfolded address-word sums. */
+  partialReplaceSums(oldSum: number, newSum: number): void {
+    const o = this.off + OFF_CSUM;
+    wr16(this.bytes, o, csumPartialReplaceSums(rd16(this.bytes, o), oldSum, newSum));
   }
 
   /** Recompute the checksum; psum is the IP view's pseudoSum(). */

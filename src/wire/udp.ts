@@ -20,7 +20,15 @@
  *  |            Length             |           Checksum            |
  */
 import { EMPTY, rd16, wr16 } from './bytes.js';
-import { csumAdd, csumFold, csumReplace16, csumReplace32, csumReplaceSums } from './checksum.js';
+import {
+  csumAdd,
+  csumFold,
+  csumPartialReplace32,
+  csumPartialReplaceSums,
+  csumReplace16,
+  csumReplace32,
+  csumReplaceSums,
+} from './checksum.js';
 import { WireError } from './wire-error.js';
 
 export const UDP_HDR_LEN = 8;
@@ -104,6 +112,21 @@ export class UdpView {
     const c = rd16(this.bytes, o);
     if (c === 0) return;
     wr16(this.bytes, o, csumReplaceSums(c, oldSum, newSum) || 0xffff);
+  }
+
+  /**
+   * CHECKSUM_PARTIAL frames: the field holds the folded pseudo-header sum (not complemented).
+   * Carry an IPv4 address change into it; ports are then written raw (setXPort), the device's
+   * final checksum covers them.
+   */
+  partialReplace32(oldAddr: number, newAddr: number): void {
+    const o = this.off + OFF_CSUM;
+    wr16(this.bytes, o, csumPartialReplace32(rd16(this.bytes, o), oldAddr >>> 0, newAddr >>> 0));
+  }
+  /** IPv6 variant of partialReplace32 with unfolded address-word sums. */
+  partialReplaceSums(oldSum: number, newSum: number): void {
+    const o = this.off + OFF_CSUM;
+    wr16(this.bytes, o, csumPartialReplaceSums(rd16(this.bytes, o), oldSum, newSum));
   }
 
   /** Recompute over the datagram (len() bytes); psum is the IP view's pseudoSum(). 0 is sent 0xffff. */

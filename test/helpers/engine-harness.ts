@@ -116,6 +116,7 @@ export function withEngine(setup: EngineSetup): EngineHarness {
     'expireNodestConn',
     'expireQuiescentTemplate',
     'secureTcp',
+    'offload',
   ] as const) {
     if (setup[k] !== undefined) (opts as unknown as Record<string, unknown>)[k] = setup[k];
   }

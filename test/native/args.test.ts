@@ -16,10 +16,13 @@ test('handles that are not open are -EBADF for every function', (t) => {
   const d = new Uint8Array(4096);
   const i32 = new Int32Array(2);
   const u32 = new Uint32Array(2);
+  const u16 = new Uint16Array(2);
+  const u8 = new Uint8Array(2);
   for (const h of [-1, 1e9, 0.5, NaN, '0', null, undefined, {}] as unknown[]) {
     const hh = h as number;
-    t.is(native.recvBatch(hh, d, i32, i32, u32, 2048, 128, 2), EBADF);
-    t.is(native.sendBatch(hh, d, i32, i32, 0), EBADF);
+    t.is(native.recvBatch(hh, d, i32, i32, u32, u16, u16, u8, u16, 2048, 128, 2), EBADF);
+    t.is(native.sendBatch(hh, d, i32, i32, u32, u16, u16, u8, u16, 0), EBADF);
+    t.is(native.fanoutProgram(hh, Uint32Array.of(6, 0, 0, 0)), EBADF);
     t.is(native.wait(hh, 0), EBADF);
     t.is(native.pollStop(hh), EBADF);
     t.is(native.stats(hh, new Float64Array(9)), EBADF);
@@ -43,6 +46,22 @@ test('open functions reject bad options with -EINVAL and name the field', (t) =>
     [() => native.afpacketOpen({ ifname: 'lo', filter: new Uint32Array(3) }), 'options.filter'],
     [() => native.afpacketOpen({ ifname: 'lo', filter: Uint32Array.of(0x10000, 0, 0, 0) }), 'options.filter'],
     [() => native.afpacketOpen({ ifname: 'lo', netns: 'a\0b' }), 'options.netns'],
+    [() => native.afpacketOpen({ ifname: 'lo', vnetHdr: 1 as never }), 'options.vnetHdr'],
+    // A fanout program needs a group in mode 6 (PACKET_FANOUT_CBPF).
+    [
+      () => native.afpacketOpen({ ifname: 'lo', fanoutProgram: Uint32Array.of(6, 0, 0, 0) }),
+      'options.fanoutProgram',
+    ],
+    [
+      () =>
+        native.afpacketOpen({
+          ifname: 'lo',
+          fanoutGroup: 1,
+          fanoutMode: 6,
+          fanoutProgram: new Uint32Array(5),
+        }),
+      'options.fanoutProgram',
+    ],
     [() => native.tunOpen({ name: 'x'.repeat(16) }), 'options.name'],
     [() => native.rawIpOpen({ protocol: 6 }), 'options.protocol'],
     [() => native.rawIpOpen({} as never), 'options.protocol'],
@@ -72,33 +91,45 @@ root('recvBatch/sendBatch: each bad argument is -EINVAL, buffers untouched', (t)
   const off = new Int32Array(4);
   const len = new Int32Array(4);
   const meta = new Uint32Array(4);
-  const ok = native.recvBatch(h, d, off, len, meta, 256, 64, 4);
+  const v = [new Uint16Array(4), new Uint16Array(4), new Uint8Array(4), new Uint16Array(4)] as const;
+  const ok = native.recvBatch(h, d, off, len, meta, ...v, 256, 64, 4);
   t.true(ok >= 0);
   const bad: unknown[][] = [
-    [h, new Int8Array(1024), off, len, meta, 256, 64, 4], // wrong data type
-    [h, d, new Uint32Array(4), len, meta, 256, 64, 4],
-    [h, d, off, len, new Int32Array(4), 256, 64, 4],
-    [h, d, off, len, meta, 256, 256, 4], // headroom >= slot
-    [h, d, off, len, meta, 0, 0, 4],
-    [h, d, off, len, meta, 256, 64, 5], // more than the arrays hold
-    [h, new Uint8Array(1000), off, len, meta, 256, 64, 4], // data too small
-    [h, d, off, len, meta, 256.5, 64, 4],
-    [h, d, off, len, meta, 256, 64, -1],
-    [h, d, off, len, meta, 256, 64],
+    [h, new Int8Array(1024), off, len, meta, ...v, 256, 64, 4], // wrong data type
+    [h, d, new Uint32Array(4), len, meta, ...v, 256, 64, 4],
+    [h, d, off, len, new Int32Array(4), ...v, 256, 64, 4],
+    [h, d, off, len, meta, v[0], v[1], new Uint16Array(4), v[3], 256, 64, 4], // gsoType not Uint8Array
+    [h, d, off, len, meta, v[0], v[1], v[2], new Uint16Array(3), 256, 64, 4], // gsoSize too short
+    [h, d, off, len, meta, ...v, 256, 256, 4], // headroom >= slot
+    [h, d, off, len, meta, ...v, 0, 0, 4],
+    [h, d, off, len, meta, ...v, 256, 64, 5], // more than the arrays hold
+    [h, new Uint8Array(1000), off, len, meta, ...v, 256, 64, 4], // data too small
+    [h, d, off, len, meta, ...v, 256.5, 64, 4],
+    [h, d, off, len, meta, ...v, 256, 64, -1],
+    [h, d, off, len, meta, ...v, 256, 64],
+    [h, d, off, len, meta, 256, 64, 4], // ABI 2 shape
   ];
   for (const args of bad) t.is((native.recvBatch as (...a: unknown[]) => number)(...args), EINVAL);
+  const m1 = new Uint32Array(1);
+  const v1 = [new Uint16Array(1), new Uint16Array(1), new Uint8Array(1), new Uint16Array(1)] as const;
   const sbad: unknown[][] = [
-    [h, d, Int32Array.of(-1), Int32Array.of(10), 1],
-    [h, d, Int32Array.of(1020), Int32Array.of(10), 1], // past the end
-    [h, d, Int32Array.of(0), Int32Array.of(0), 1], // empty frame
-    [h, d, Int32Array.of(0), Int32Array.of(60), 2], // count > arrays
-    [h, d, Int32Array.of(0), Int32Array.of(60), 1.5],
-    [h, [1, 2], Int32Array.of(0), Int32Array.of(1), 1],
+    [h, d, Int32Array.of(-1), Int32Array.of(10), m1, ...v1, 1],
+    [h, d, Int32Array.of(1020), Int32Array.of(10), m1, ...v1, 1], // past the end
+    [h, d, Int32Array.of(0), Int32Array.of(0), m1, ...v1, 1], // empty frame
+    [h, d, Int32Array.of(0), Int32Array.of(60), m1, ...v1, 2], // count > arrays
+    [h, d, Int32Array.of(0), Int32Array.of(60), m1, ...v1, 1.5],
+    [h, [1, 2], Int32Array.of(0), Int32Array.of(1), m1, ...v1, 1],
+    [h, d, Int32Array.of(0), Int32Array.of(60), new Uint32Array(0), ...v1, 1], // meta too short
+    [h, d, Int32Array.of(0), Int32Array.of(60), m1, v1[0], v1[1], v1[2], new Uint8Array(1), 1],
+    [h, d, Int32Array.of(0), Int32Array.of(60), 1], // ABI 2 shape
   ];
   for (const args of sbad) t.is((native.sendBatch as (...a: unknown[]) => number)(...args), EINVAL);
   t.is(native.wait(h, -1), EINVAL);
   t.is(native.wait(h, 20000), EINVAL);
   t.is(native.stats(h, new Float64Array(3)), EINVAL);
+  t.is(native.stats(h, new Float64Array(9)), EINVAL); // ABI 3 has 11 counters
+  t.is(native.fanoutProgram(h, new Uint32Array(3)), EINVAL);
+  t.is(native.fanoutProgram(h, Uint32Array.of(6, 0, 0, 0)), EINVAL); // no cbpf fanout group
   t.is(native.pollStart(h, 'cb' as never), EINVAL);
 });
 
@@ -129,7 +160,7 @@ root('fuzz: any argument shapes give a number, never a throw or a crash', (t) =>
   const arg = fc.oneof(int, typed, fc.anything());
   const handle = fc.constantFrom(hp, ht, -1, 99999);
   fc.assert(
-    fc.property(handle, fc.array(arg, { maxLength: 8 }), fc.nat(4), (h, rest, which) => {
+    fc.property(handle, fc.array(arg, { maxLength: 12 }), fc.nat(4), (h, rest, which) => {
       const n = native as unknown as Record<string, (...a: unknown[]) => unknown>;
       const name = ['recvBatch', 'sendBatch', 'wait', 'stats', 'linkInfo'][which]!;
       const fn = (...a: unknown[]) => n[name]!(...a);
