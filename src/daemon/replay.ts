@@ -30,6 +30,10 @@ export interface ReplayOptions {
   /** Called every `progressEvery` frames with the frames done and the input bytes read. */
   onProgress?: (frames: number, offset: number) => void;
   progressEvery?: number;
+  /** Conn table capacity (default 2^18). */
+  capacity?: number;
+  /** Called once with the engine and the first frame's time, before that frame (tests set timer phases). */
+  onFirstFrame?: (engine: Engine, now: number) => void;
 }
 
 export interface ReplaySummary {
@@ -40,6 +44,8 @@ export interface ReplaySummary {
   drops: Record<string, number>;
   conns: number;
   services: ServiceSummary[];
+  /** The engine the replay left (listing tests read its state); not part of the JSON summary. */
+  engine?: Engine;
 }
 
 const LINKTYPE_ETHERNET = 1;
@@ -61,7 +67,13 @@ export function runReplay(opts: ReplayOptions): ReplaySummary {
       localIp6 = v6;
     }
   }
-  const engine = new Engine({ localMac, localIp4, localIp6, seed: opts.seed, capacity: 1 << 18 });
+  const engine = new Engine({
+    localMac,
+    localIp4,
+    localIp6,
+    seed: opts.seed,
+    capacity: opts.capacity ?? 1 << 18,
+  });
   const st = engine.state;
 
   const parsed = parseRulesFile(readFileSync(opts.rulesPath, 'utf8'));
@@ -99,6 +111,7 @@ export function runReplay(opts: ReplayOptions): ReplaySummary {
         );
       }
       const now = f.tsSec * 1000 + f.tsNsec / 1e6;
+      if (framesIn === 1) opts.onFirstFrame?.(engine, now);
       lastNow = now;
       rx.count = rx.put(0, f.data) ? 1 : 0;
       if (rx.count === 0) st.drops[Drop.NoRoom]!++;
@@ -119,7 +132,7 @@ export function runReplay(opts: ReplayOptions): ReplaySummary {
     if (c > 0) drops[name] = c;
     dropped += c;
   });
-  return {
+  const summary: ReplaySummary = {
     framesIn,
     framesOut: st.txFrames,
     passed: st.passed,
@@ -128,4 +141,7 @@ export function runReplay(opts: ReplayOptions): ReplaySummary {
     conns: st.conns.count,
     services: serviceSummaries(st),
   };
+  // Non-enumerable: `uvs replay --json` stringifies the summary.
+  Object.defineProperty(summary, 'engine', { value: engine, enumerable: false });
+  return summary;
 }
