@@ -9,6 +9,7 @@ import { UVS_VERSION } from './version.js';
 import { errnoName } from '../io/errno.js';
 import { runReplay } from '../daemon/replay.js';
 import { runDecap } from '../daemon/decap.js';
+import { runDemo } from '../daemon/demo.js';
 import { formatSummary } from './replay-summary.js';
 
 const USAGE = `uvs ${UVS_VERSION}: userspace Linux Virtual Server
@@ -21,6 +22,8 @@ Commands:
                               [--local-mac MAC] [--neigh IP=MAC]... [--seed N] [--json]
   decap            real-server side of TUN mode without the ipip module: IPIP in, inner
                    packets to a TUN device:  uvs decap --vip VIP... [--tun NAME]
+  demo             build a client/director/real-server topology in network namespaces, run
+                   uvsd in DR, TUN and NAT, show who answered each request (needs root)
   probe            report which kernel packet-I/O capabilities this host offers
                    (AF_PACKET, TPACKET_V3, fanout, PACKET_IGNORE_OUTGOING, TUN, raw IPIP)
 
@@ -120,6 +123,9 @@ function main(argv: string[]): number | Promise<number> {
       return replay(rest);
     case 'decap':
       return decap(rest);
+    case 'demo':
+      parseArgs({ args: rest, options: {}, strict: true });
+      return runDemo();
     case 'probe': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
       return probe(values.json === true);
