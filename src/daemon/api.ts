@@ -42,9 +42,11 @@ export class ControlApi {
   private rules: RuleSet = { services: [] };
   private readonly started = Date.now();
 
+  /** `onChange` runs after every committed table change (uvsd refreshes its kernel guard). */
   constructor(
     private readonly plane: DataPlane,
     private readonly version: string,
+    private readonly onChange: (rules: RuleSet) => void = () => {},
   ) {}
 
   /** The current rule set (for reload diffs and tests). */
@@ -165,6 +167,7 @@ export class ControlApi {
   private async commit(next: RuleSet): Promise<unknown> {
     await this.plane.sync(this.rules, next);
     this.rules = next;
+    this.onChange(next);
     return { services: next.services.length };
   }
 

@@ -105,7 +105,15 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     if (opts.guard) removeGuard(GUARD_TABLE);
     throw err;
   }
-  const api = new ControlApi(plane, opts.version);
+  const api = new ControlApi(plane, opts.version, (next) => {
+    // Services added or removed over the control socket: the guard follows the table.
+    if (!opts.guard) return;
+    try {
+      installGuard(guardSpec(opts.ifaces, next));
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'kernel guard update failed');
+    }
+  });
   await api.replaceRules(rules, timeouts);
   const path = socketPath(opts.socket ?? undefined);
   const server = await ControlServer.listen({ path, handler: (req) => api.handle(req) });

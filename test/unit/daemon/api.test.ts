@@ -119,3 +119,15 @@ test('random requests never throw and never leave a half-applied table (property
   );
   t.pass();
 });
+
+test('every committed change is reported to onChange, failed ones are not', async (t) => {
+  const engine = new Engine({ localMac: 0x0200000000fe, localIp4: 0x0a0000fe, seed: 1 });
+  const seen: number[] = [];
+  const a = new ControlApi(new LocalDataPlane(engine, () => 0), '0.1.0', (rules) =>
+    seen.push(rules.services.length),
+  );
+  await a.handle({ v: 1, op: 'command', args: { argv: ['-A', '-t', '10.0.0.10:80'] } });
+  await a.handle({ v: 1, op: 'command', args: { argv: ['-A', '-t', '10.0.0.10:80'] } });
+  await a.handle({ v: 1, op: 'command', args: { argv: ['-A', '-u', '10.0.0.10:53'] } });
+  t.deepEqual(seen, [1, 2]);
+});
