@@ -22,7 +22,7 @@ import { Engine } from '../engine/engine.js';
 import { setNeighbor } from '../engine/engine-config.js';
 import type { Link } from '../io/link.js';
 import { DEFAULT_SLOT_SIZE, FrameBatch, GSO_SLOT_SIZE } from '../wire/frame-batch.js';
-import { buildArpRequest } from '../engine/announce.js';
+import { buildArpRequest, buildGratuitousArp, buildUnsolicitedNa } from '../engine/announce.js';
 import { Drop } from '../engine/verdict.js';
 import { LocalDataPlane } from './dataplane.js';
 
@@ -51,6 +51,11 @@ const BATCH = 256;
 const PUMP_LIMIT = 64;
 const TICK_MS = 100;
 const ARP_RETRY_MS = 1000;
+/**
+ * A VIP that appears is announced at once and again after this long (keepalived's default
+ * vrrp_garp_master_delay), so neighbours that missed the first announcement still move to us.
+ */
+const ANNOUNCE_REPEAT_MS = 5000;
 
 export class Forwarder {
   readonly engine: Engine;
@@ -58,6 +63,8 @@ export class Forwarder {
   private readonly rings: { link: Link; rx: FrameBatch; tx: FrameBatch }[];
   private timer: NodeJS.Timeout | null = null;
   private lastArp = 0;
+  /** VIPs announced ("af,w0,w1,w2,w3") -> when to announce again (Infinity: done). */
+  private readonly announced = new Map<string, number>();
   private gsoDrops = 0;
 
   constructor(
@@ -125,6 +132,37 @@ export class Forwarder {
       this.lastArp = now;
       this.resolveNeighbors();
     }
+    this.announceVips(now);
+  }
+
+  /**
+   * Gratuitous ARP (IPv4) or unsolicited Neighbor Advertisement (IPv6) for every VIP that
+   * appeared since the last call, out of every link, repeated once after ANNOUNCE_REPEAT_MS
+   * (ARCHITECTURE §7). A VIP that goes and comes back is announced again.
+   */
+  private announceVips(now: number): void {
+    const st = this.engine.state;
+    const present = new Set<string>();
+    for (const svc of st.services.all) {
+      const key = [svc.af, svc.vaddr[0], svc.vaddr[1], svc.vaddr[2], svc.vaddr[3]].join(',');
+      if (present.has(key)) continue;
+      present.add(key);
+      const due = this.announced.get(key);
+      if (due !== undefined && now < due) continue;
+      this.announced.set(key, due === undefined ? now + ANNOUNCE_REPEAT_MS : Infinity);
+      for (const r of this.rings) {
+        const tx = r.tx;
+        const o = tx.headroom;
+        const len =
+          svc.af === 4
+            ? buildGratuitousArp(tx.data, o, st.localMac, svc.vaddr[0]!)
+            : buildUnsolicitedNa(tx.data, o, st.localMac, svc.vaddr);
+        tx.setFrame(0, o, len);
+        tx.count = 1;
+        r.link.send(tx);
+      }
+    }
+    for (const key of this.announced.keys()) if (!present.has(key)) this.announced.delete(key);
   }
 
   /** Apply the MACs the engine saw, for real servers' addresses only (no table growth from spoofs). */
