@@ -14,7 +14,7 @@ import { TCP_STATE_NAMES } from '../engine/conn/tcp-state.js';
 import type { Stats } from '../engine/stats.js';
 import { DROP_NAMES } from '../engine/verdict.js';
 import { UvsError } from '../control/errors.js';
-import { formatIpv4Addr, formatIpv6Addr } from '../wire/addr.js';
+import { addrText } from './summary.js';
 import { TEMPLATE_ASSURED } from '../engine/ingress.js';
 
 export interface StatsJson {
@@ -108,10 +108,6 @@ export function statsJson(s: Stats): StatsJson {
     inBps: s.inBps(),
     outBps: s.outBps(),
   };
-}
-
-function addrText(af: number, w: Uint32Array | ArrayLike<number>): string {
-  return af === 4 ? formatIpv4Addr(w[0]!) : formatIpv6Addr(Uint32Array.from(w));
 }
 
 export class LocalDataPlane implements DataPlane {

@@ -32,8 +32,14 @@ export interface ServiceSummary extends Counters {
 
 const FWD_NAMES = ['nat', 'tun', 'dr'] as const;
 
+/** An engine address (four host-order words, IPv4 in word 0) as text. */
+export function addrText(af: number, words: ArrayLike<number>): string {
+  return af === 4 ? formatIpv4Addr(words[0]!) : formatIpv6Addr(Uint32Array.from(words));
+}
+
+/** `addr:port`, IPv6 in brackets, as ipvsadm prints it. */
 export function addrPort(af: 4 | 6, words: Uint32Array, port: number): string {
-  return af === 4 ? `${formatIpv4Addr(words[0]!)}:${port}` : `[${formatIpv6Addr(words)}]:${port}`;
+  return af === 4 ? `${addrText(af, words)}:${port}` : `[${addrText(af, words)}]:${port}`;
 }
 
 function counters(s: Stats): Counters {
